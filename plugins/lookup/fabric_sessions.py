@@ -1,0 +1,127 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the dataarts.fabric collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: fabric_sessions
+short_description: List the SQL sessions of DataArts Fabric workspaces
+version_added: 1.0.0
+description:
+  - Returns the SQL sessions of each workspace given as a term, as one flat list of session dictionaries.
+  - Each session is returned exactly as the service sent it, with a C(workspace_id) key added.
+  - Runs on the controller. Connection options can be given as keyword arguments, as variables
+    (for example C(fabric_endpoint) and C(fabric_auth_token)) or as environment variables.
+  - Every page is fetched; one connection pool serves every term of a call.
+author:
+  - DataArts Fabric Ansible maintainers
+options:
+  _terms:
+    description: IDs of the workspaces to list (1 to 36 characters, only letters, digits and hyphens).
+    type: list
+    elements: str
+    required: true
+extends_documentation_fragment:
+  - dataarts.fabric.connection.plugins
+  - dataarts.fabric.session_filters
+seealso:
+  - module: dataarts.fabric.fabric_session_info
+    description: The same query as a task, run on the managed host, with totals and per-status counts.
+"""
+
+EXAMPLES = r"""
+- name: Loop over the running sessions of a workspace (credentials from variables)
+  vars:
+    fabric_endpoint: https://fabric.cn-north-4.myhuaweicloud.com
+    fabric_auth_token: "{{ iam_token }}"
+  ansible.builtin.debug:
+    msg: "{{ item.session_id }} on {{ item.endpoint_info.name }} since {{ item.create_time }}"
+  loop: "{{ query('dataarts.fabric.fabric_sessions', 'my-workspace-id', status='RUNNING') }}"
+
+- name: Failed sessions of two workspaces, signed with AK/SK given as options
+  ansible.builtin.set_fact:
+    failed_sessions: >-
+      {{ query('dataarts.fabric.fabric_sessions', 'workspace-a', 'workspace-b',
+               status='FAIL', region='cn-north-4',
+               access_key=vault_hw_access_key, secret_key=vault_hw_secret_key,
+               project_id=hw_project_id) }}
+
+- name: AK/SK from the environment (HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HW_REGION_NAME, ...)
+  ansible.builtin.debug:
+    msg: "{{ query('dataarts.fabric.fabric_sessions', 'my-workspace-id') | length }} sessions"
+
+- name: Is a given session running?
+  ansible.builtin.assert:
+    that: >-
+      query('dataarts.fabric.fabric_sessions', 'my-workspace-id',
+            session_id='284888e2-c36f-4bec-9b24-e5bf0b386ab0')
+      | selectattr('status', 'equalto', 'RUNNING') | list | length == 1
+"""
+
+RETURN = r"""
+_raw:
+  description:
+    - The sessions of every workspace, in the order of the terms, each as the service sent it plus C(workspace_id).
+    - An empty list when no session matches.
+  type: list
+  elements: dict
+  contains:
+    workspace_id:
+      description: The workspace (term) the session belongs to.
+      type: str
+    session_id:
+      description: ID of the session.
+      type: str
+    status:
+      description: Status of the session, as the service sent it (V(RUNNING), V(CLOSED), V(WAITING), V(CREATING),
+        V(FAIL) or any other value).
+      type: str
+    create_time:
+      description: When the session was created, ISO 8601 with milliseconds and UTC offset.
+      type: str
+    endpoint_info:
+      description: The SQL endpoint of the session, with its C(id) and C(name).
+      type: dict
+"""
+
+from ansible.errors import AnsibleLookupError
+from ansible.module_utils.basic import missing_required_lib
+from ansible.plugins.lookup import LookupBase
+from ansible.utils.display import Display
+
+from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils.options import validate_params
+from ansible_collections.dataarts.fabric.plugins.module_utils.sessions import SessionQuery, list_sessions
+from ansible_collections.dataarts.fabric.plugins.module_utils.transport import HAS_REQUESTS, open_client
+from ansible_collections.dataarts.fabric.plugins.module_utils.version import user_agent
+from ansible_collections.dataarts.fabric.plugins.plugin_utils.lookup_options import lookup_error, resolved_params
+
+display = Display()
+
+
+class LookupModule(LookupBase):
+
+    def run(self, terms, variables=None, **kwargs):
+        if not HAS_REQUESTS:
+            raise AnsibleLookupError(missing_required_lib('requests'))
+        params = resolved_params(self, variables, kwargs)
+        try:
+            validate_params(params)
+            queries = [SessionQuery.from_params(term, params) for term in terms]
+            with open_client(params, user_agent('lookup')) as client:
+                return [
+                    {**session, 'workspace_id': query.workspace_id}
+                    for query in queries
+                    for session in self._list(client, query, params)
+                ]
+        except FabricError as exc:
+            raise lookup_error(exc) from None
+
+    @staticmethod
+    def _list(client, query, params):
+        listing = list_sessions(client, query, params['page_size'], params['max_results'])
+        for warning in listing.warnings:
+            display.warning(warning)
+        return listing.sessions

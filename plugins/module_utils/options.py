@@ -1,0 +1,283 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the dataarts.fabric collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one table of options.
+
+Every option the module and the lookup share is declared once here. The table builds the module's
+argument spec, the lookup's plugin documentation (with its ``env:`` and ``vars:`` entries) and the
+shared doc fragments; :func:`validate_params` is the single cross-option check both plugins call, so
+they fail with the same message.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ansible.module_utils.basic import env_fallback
+
+from .errors import FabricError
+
+SESSION_STATUSES = ('RUNNING', 'CLOSED', 'WAITING', 'CREATING', 'FAIL')
+ID_PATTERN = re.compile(r'\A[A-Za-z0-9-]{1,36}\Z')
+ID_RULE = '1 to 36 characters, only letters, digits and hyphens'
+REGION_PATTERN = re.compile(r'\A[a-z0-9]+(?:-[a-z0-9]+)*\Z')
+PAGE_SIZE_MAX = 100
+RETRIES_MAX = 10
+DERIVED_ENDPOINT = 'https://fabric.{region}.myhuaweicloud.com'
+LOOKUP_VAR_PREFIX = 'fabric_'
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    type: str
+    description: t.Tuple[str, ...]
+    default: t.Any = None
+    env: t.Tuple[str, ...] = ()
+    no_log: bool = False
+    choices: t.Tuple[str, ...] = ()
+    elements: t.Optional[str] = None
+
+    @property
+    def lookup_var(self) -> str:
+        return LOOKUP_VAR_PREFIX + self.name
+
+
+CONNECTION_OPTIONS = (
+    Option(
+        'endpoint', 'str',
+        ('Base URL of the DataArts Fabric API, for example V(https://fabric.cn-north-4.myhuaweicloud.com).',
+         'When not set, it is derived from O(region) as C(https://fabric.{region}.myhuaweicloud.com).',
+         'One of O(endpoint) and O(region) is required.'),
+        env=('DATAARTS_FABRIC_ENDPOINT',),
+    ),
+    Option(
+        'region', 'str',
+        ('Huawei Cloud region name, for example V(cn-north-4), used to derive O(endpoint) when that is not set.',),
+        env=('HW_REGION_NAME',),
+    ),
+    Option(
+        'auth_token', 'str',
+        ('IAM token sent as the C(X-Auth-Token) header.',
+         'Mutually exclusive with O(access_key) and O(secret_key).'),
+        env=('DATAARTS_FABRIC_AUTH_TOKEN',), no_log=True,
+    ),
+    Option(
+        'access_key', 'str',
+        ('Access key ID (AK) used to sign every request with C(SDK-HMAC-SHA256), as the official SDKs do.',
+         'Requires O(secret_key); mutually exclusive with O(auth_token).'),
+        env=('HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY'),
+    ),
+    Option(
+        'secret_key', 'str',
+        ('Secret access key (SK) paired with O(access_key). It signs requests and is never sent.',),
+        env=('HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY'), no_log=True,
+    ),
+    Option(
+        'security_token', 'str',
+        ('Security token of temporary AK/SK credentials, sent and signed as C(X-Security-Token).',
+         'Only used with O(access_key) and O(secret_key).'),
+        env=('HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HW_SECURITY_TOKEN'), no_log=True,
+    ),
+    Option(
+        'project_id', 'str',
+        ('Project ID sent and signed as C(X-Project-Id) with AK/SK signing.',
+         'The API gateway rejects signed requests without it for project-level services such as this one.'),
+        env=('HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID'),
+    ),
+    Option(
+        'validate_certs', 'bool',
+        ('Whether to verify the TLS certificate of the endpoint.',
+         'Set to V(false) only on trusted networks, for example against a local emulator with a self-signed certificate.'),
+        default=True,
+    ),
+    Option(
+        'ca_path', 'path',
+        ('Path of a PEM file of CA certificates used to verify the endpoint instead of the system store.',),
+    ),
+    Option(
+        'timeout', 'float',
+        ('Seconds to wait for the connection and for each response before giving up.',),
+        default=30,
+    ),
+    Option(
+        'retries', 'int',
+        ('How many times a request is retried after a connection error, a read timeout, or HTTP 408, 429, 500,'
+         ' 502, 503 or 504, with exponential backoff and honouring C(Retry-After).',
+         'V(0) disables retries; at most %d.' % RETRIES_MAX),
+        default=3,
+    ),
+)
+
+QUERY_OPTIONS = (
+    Option(
+        'status', 'list',
+        ('Only return sessions in these statuses. The API filters on one status per request, so each status'
+         ' listed is one query and the results are merged in the order given.',
+         'When not set, sessions in every status are returned.'),
+        choices=SESSION_STATUSES, elements='str',
+    ),
+    Option(
+        'endpoint_id', 'str',
+        ('Only return sessions of this SQL endpoint (%s).' % ID_RULE,),
+    ),
+    Option(
+        'session_id', 'str',
+        ('Only return the session with this ID (%s).' % ID_RULE,),
+    ),
+    Option(
+        'page_size', 'int',
+        ('Sessions requested per API call (the C(limit) query parameter), 1 to %d.' % PAGE_SIZE_MAX,
+         'Every page is fetched; this only changes how many requests that takes.'),
+        default=PAGE_SIZE_MAX,
+    ),
+    Option(
+        'max_results', 'int',
+        ('Stop after this many sessions (per workspace). When not set, every matching session is returned.',),
+    ),
+)
+
+ALL_OPTIONS = CONNECTION_OPTIONS + QUERY_OPTIONS
+OPTION_NAMES = tuple(option.name for option in ALL_OPTIONS)
+
+
+def _argument(option: Option) -> dict[str, t.Any]:
+    spec: dict[str, t.Any] = {'type': option.type, 'no_log': option.no_log}
+    if option.default is not None:
+        spec['default'] = option.default
+    if option.choices:
+        spec['choices'] = list(option.choices)
+    if option.elements:
+        spec['elements'] = option.elements
+    if option.env:
+        spec['fallback'] = (env_fallback, list(option.env))
+    return spec
+
+
+def module_argument_spec(**extra: dict[str, t.Any]) -> dict[str, dict[str, t.Any]]:
+    """The argument spec of a module: the shared options plus the module's own."""
+    spec = {option.name: _argument(option) for option in ALL_OPTIONS}
+    spec.update(extra)
+    return spec
+
+
+def _env_sentence(option: Option) -> str:
+    if len(option.env) == 1:
+        return 'When not set, the environment variable E(%s) is used.' % option.env[0]
+    names = ', '.join('E(%s)' % name for name in option.env)
+    return 'When not set, the first of the environment variables %s that is set is used.' % names
+
+
+def _option_doc(option: Option, for_plugin: bool) -> dict[str, t.Any]:
+    doc: dict[str, t.Any] = {'description': list(option.description), 'type': option.type}
+    if option.default is not None:
+        doc['default'] = option.default
+    if option.choices:
+        doc['choices'] = list(option.choices)
+    if option.elements:
+        doc['elements'] = option.elements
+    if option.env:
+        doc['description'].append(_env_sentence(option))
+    if for_plugin and option.env:
+        # Ansible's plugin configuration lets the LAST entry set win; list them reversed so the first
+        # name of the table wins, exactly as the module's env_fallback does.
+        doc['env'] = [{'name': name} for name in reversed(option.env)]
+    return doc
+
+
+def option_docs(options: t.Iterable[Option], for_plugin: bool = False) -> dict[str, dict[str, t.Any]]:
+    """Documentation entries for a doc fragment; ``for_plugin`` adds the lookup's ``env`` and ``vars``."""
+    docs = {}
+    for option in options:
+        doc = _option_doc(option, for_plugin)
+        if for_plugin and option in CONNECTION_OPTIONS:
+            doc['vars'] = [{'name': option.lookup_var}]
+        docs[option.name] = doc
+    return docs
+
+
+def _blank_to_none(value: t.Any) -> t.Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def normalize_params(params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """The shared options with empty strings (an unset variable rendered as '') read as unset."""
+    normalized = {name: _blank_to_none(params.get(name)) for name in OPTION_NAMES}
+    if normalized['status']:
+        normalized['status'] = list(dict.fromkeys(normalized['status']))
+    return normalized
+
+
+def check_id(option_name: str, value: t.Any) -> None:
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        raise FabricError('%s must be %s, got %r' % (option_name, ID_RULE, value))
+
+
+def _check_endpoint(endpoint: str) -> None:
+    parts = urlsplit(endpoint)
+    if parts.scheme not in ('http', 'https') or not parts.hostname:
+        raise FabricError('endpoint must be an http:// or https:// URL with a host name, got %r' % endpoint)
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise FabricError('endpoint must not hold a query, fragment or user credentials')
+
+
+def _check_auth(params: t.Mapping[str, t.Any]) -> None:
+    token = params['auth_token'] is not None
+    has_ak, has_sk = params['access_key'] is not None, params['secret_key'] is not None
+    if token and (has_ak or has_sk):
+        raise FabricError('auth_token is mutually exclusive with access_key/secret_key: configure exactly one'
+                          ' way to authenticate (options or environment variables)')
+    if has_ak != has_sk:
+        missing = 'secret_key' if has_ak else 'access_key'
+        raise FabricError('access_key and secret_key must be given together: %s is missing' % missing)
+    if not token and not has_ak:
+        raise FabricError('no credentials: set auth_token, or access_key and secret_key'
+                          ' (or their environment variables)')
+    if params['security_token'] is not None and not has_ak:
+        raise FabricError('security_token is only used with access_key and secret_key')
+
+
+def _check_ranges(params: t.Mapping[str, t.Any]) -> None:
+    if not 1 <= params['page_size'] <= PAGE_SIZE_MAX:
+        raise FabricError('page_size must be between 1 and %d, got %s' % (PAGE_SIZE_MAX, params['page_size']))
+    if params['max_results'] is not None and params['max_results'] < 1:
+        raise FabricError('max_results must be at least 1, got %s' % params['max_results'])
+    if not params['timeout'] > 0:
+        raise FabricError('timeout must be a number of seconds greater than 0, got %s' % params['timeout'])
+    if not 0 <= params['retries'] <= RETRIES_MAX:
+        raise FabricError('retries must be between 0 and %d, got %s' % (RETRIES_MAX, params['retries']))
+
+
+def _check_filters(params: t.Mapping[str, t.Any]) -> None:
+    for status in params['status'] or ():
+        if status not in SESSION_STATUSES:
+            raise FabricError('status must be one or more of %s, got %r' % (', '.join(SESSION_STATUSES), status))
+    for name in ('endpoint_id', 'session_id'):
+        if params[name] is not None:
+            check_id(name, params[name])
+
+
+def validate_params(params: t.Mapping[str, t.Any]) -> None:
+    """Every check that can be made before a request; raises FabricError naming the option and the rule."""
+    if params['endpoint'] is not None:
+        _check_endpoint(params['endpoint'])
+    elif params['region'] is None:
+        raise FabricError('either endpoint or region is required (or the DATAARTS_FABRIC_ENDPOINT or'
+                          ' HW_REGION_NAME environment variable)')
+    elif not REGION_PATTERN.match(params['region']):
+        raise FabricError('region must be a region name such as cn-north-4 (lower-case letters, digits'
+                          ' and hyphens), got %r' % params['region'])
+    _check_auth(params)
+    _check_ranges(params)
+    _check_filters(params)
+
+
+def endpoint_url(params: t.Mapping[str, t.Any]) -> str:
+    if params['endpoint'] is not None:
+        return params['endpoint'].rstrip('/')
+    return DERIVED_ENDPOINT.format(region=params['region'])

@@ -1,0 +1,226 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the dataarts.fabric collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: fabric_session_info
+short_description: List the SQL sessions of a DataArts Fabric workspace
+version_added: 1.0.0
+description:
+  - Lists the SQL sessions of a Huawei Cloud DataArts Fabric workspace
+    (C(GET /v1/workspaces/{workspace_id}/sessions)), optionally filtered by status, SQL endpoint and session ID.
+  - Every page is fetched, so RV(sessions) holds every matching session unless O(max_results) stops earlier.
+  - Sessions are returned exactly as the service sent them, including fields and status values this module
+    does not know.
+author:
+  - DataArts Fabric Ansible maintainers
+options:
+  workspace_id:
+    description:
+      - ID of the workspace whose sessions are listed (1 to 36 characters, only letters, digits and hyphens).
+    type: str
+    required: true
+extends_documentation_fragment:
+  - dataarts.fabric.connection
+  - dataarts.fabric.session_filters
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; it behaves the same in check mode.
+  diff_mode:
+    support: none
+    description: The module changes nothing, so there is no diff.
+  action_group:
+    support: full
+    membership:
+      - dataarts.fabric.fabric
+    description: Use C(group/dataarts.fabric.fabric) in C(module_defaults) to set the connection options once for
+      every module of the collection.
+seealso:
+  - plugin: dataarts.fabric.fabric_sessions
+    plugin_type: lookup
+    description: The same query from a template or a loop, run on the controller.
+"""
+
+EXAMPLES = r"""
+- name: List every session of a workspace with an IAM token
+  dataarts.fabric.fabric_session_info:
+    endpoint: https://fabric.cn-north-4.myhuaweicloud.com
+    auth_token: "{{ iam_token }}"
+    workspace_id: 8f3b7a4e-1c2d-4e5f-9a0b-1c2d3e4f5a6b
+  register: fabric
+
+- name: Show how many sessions are running
+  ansible.builtin.debug:
+    msg: "{{ fabric.counts.RUNNING }} of {{ fabric.total }} sessions are running"
+
+- name: Failed or still-creating sessions of one SQL endpoint, signed with AK/SK
+  dataarts.fabric.fabric_session_info:
+    region: cn-north-4
+    access_key: "{{ vault_hw_access_key }}"
+    secret_key: "{{ vault_hw_secret_key }}"
+    project_id: 0a1b2c3d4e5f60718293a4b5c6d7e8f9
+    workspace_id: 8f3b7a4e-1c2d-4e5f-9a0b-1c2d3e4f5a6b
+    endpoint_id: 0470d220-aaaa-410e-a417-0d69a0215683
+    status:
+      - FAIL
+      - CREATING
+  register: troubled
+
+- name: Credentials from the environment (HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HW_REGION_NAME, ...)
+  dataarts.fabric.fabric_session_info:
+    workspace_id: 8f3b7a4e-1c2d-4e5f-9a0b-1c2d3e4f5a6b
+    session_id: 284888e2-c36f-4bec-9b24-e5bf0b386ab0
+
+- name: Set the connection once for every task of the collection
+  module_defaults:
+    group/dataarts.fabric.fabric:
+      endpoint: https://fabric.cn-north-4.myhuaweicloud.com
+      auth_token: "{{ iam_token }}"
+  block:
+    - name: The first 50 running sessions
+      dataarts.fabric.fabric_session_info:
+        workspace_id: 8f3b7a4e-1c2d-4e5f-9a0b-1c2d3e4f5a6b
+        status: RUNNING
+        max_results: 50
+      register: running
+
+    - name: Fail when any session failed
+      ansible.builtin.assert:
+        that: running.counts.FAIL == 0
+"""
+
+RETURN = r"""
+sessions:
+  description:
+    - The matching sessions, in the order the service returned them (status by status when O(status) lists several).
+    - Each entry holds every field the service sent, unchanged; an empty list when none match.
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - session_id: 284888e2-c36f-4bec-9b24-e5bf0b386ab0
+      status: RUNNING
+      create_time: "2025-07-22T08:42:39.000+00:00"
+      endpoint_info:
+        id: 0470d220-aaaa-410e-a417-0d69a0215683
+        name: test2
+  contains:
+    session_id:
+      description: ID of the session.
+      type: str
+      returned: always
+    status:
+      description:
+        - Status of the session, as the service sent it.
+        - One of V(RUNNING), V(CLOSED), V(WAITING), V(CREATING) and V(FAIL), or any other value the service returns.
+      type: str
+      returned: always
+    create_time:
+      description: When the session was created, ISO 8601 with milliseconds and UTC offset.
+      type: str
+      returned: always
+    endpoint_info:
+      description: The SQL endpoint the session was created on.
+      type: dict
+      returned: always
+      contains:
+        id:
+          description: ID of the endpoint.
+          type: str
+          returned: always
+        name:
+          description: Name of the endpoint.
+          type: str
+          returned: always
+total:
+  description:
+    - Number of sessions matching the query as the service counts them, summed over the statuses in O(status).
+    - Can be larger than the length of RV(sessions) when O(max_results) stopped the listing.
+  returned: success
+  type: int
+  sample: 15
+counts:
+  description:
+    - Number of sessions in RV(sessions) per status.
+    - The five documented statuses are always present (V(0) when none); any other status value the service returns
+      gets its own key.
+  returned: success
+  type: dict
+  sample:
+    RUNNING: 1
+    CLOSED: 1
+    WAITING: 0
+    CREATING: 0
+    FAIL: 0
+status_code:
+  description: HTTP status of the failed request, when the service answered.
+  returned: failure
+  type: int
+  sample: 403
+error_code:
+  description: The C(error_code) of the service's error body (a string, or an integer in some bodies).
+  returned: failure
+  type: raw
+  sample: APIG.1002
+error_msg:
+  description: The C(error_msg) of the service's error body.
+  returned: failure
+  type: str
+  sample: Incorrect token or token resolution failed
+solution_msg:
+  description: The C(solution_msg) of the service's error body, when it has one.
+  returned: failure
+  type: str
+request_id:
+  description: The C(X-Request-Id) of the failed response, to quote to Huawei Cloud support.
+  returned: failure
+  type: str
+  sample: 5f7c1e0a9b2d4c6e8f0a1b2c3d4e5f60
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils.options import (
+    module_argument_spec,
+    normalize_params,
+    validate_params,
+)
+from ansible_collections.dataarts.fabric.plugins.module_utils.sessions import SessionQuery, list_sessions
+from ansible_collections.dataarts.fabric.plugins.module_utils.transport import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    open_client,
+)
+from ansible_collections.dataarts.fabric.plugins.module_utils.version import user_agent
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec=module_argument_spec(workspace_id=dict(type='str', required=True)),
+        supports_check_mode=True,
+    )
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+
+    params = normalize_params(module.params)
+    try:
+        validate_params(params)
+        query = SessionQuery.from_params(module.params['workspace_id'], params)
+        with open_client(params, user_agent('module')) as client:
+            listing = list_sessions(client, query, params['page_size'], params['max_results'])
+    except FabricError as exc:
+        module.fail_json(msg=str(exc), **exc.details())
+
+    for warning in listing.warnings:
+        module.warn(warning)
+    module.exit_json(changed=False, **listing.as_result())
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,133 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the dataarts.fabric collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The lookup loaded through Ansible's real lookup loader, HTTP mocked at the transport."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import responses
+
+from ansible.errors import AnsibleLookupError
+from ansible.module_utils.testing import patch_module_args
+from ansible.plugins.loader import lookup_loader
+
+from ansible_collections.dataarts.fabric.plugins.modules import fabric_session_info
+from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
+    ENDPOINT,
+    URL_PATTERN,
+    FakeFabric,
+    make_sessions,
+)
+from ansible_collections.dataarts.fabric.tests.unit.plugins.modules.test_fabric_session_info import ENV_NAMES
+
+TOKEN = 'iam-token-x1'
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch):
+    for name in ENV_NAMES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def mock():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        yield rsps
+
+
+@pytest.fixture
+def lookup():
+    return lookup_loader.get('dataarts.fabric.fabric_sessions')
+
+
+def test_terms_are_workspaces_and_sessions_come_back_flat_with_their_workspace(mock, lookup):
+    one, two = make_sessions(3), make_sessions(120)
+    fake = FakeFabric(mock, {'ws-a': one, 'ws-b': two})
+    result = lookup.run(['ws-a', 'ws-b'], variables={}, endpoint=ENDPOINT, auth_token=TOKEN)
+    assert result == [dict(s, workspace_id='ws-a') for s in one] + [dict(s, workspace_id='ws-b') for s in two]
+    assert len(fake.requests) == 3
+
+
+def test_filters_are_passed_like_the_module(mock, lookup):
+    fake = FakeFabric(mock, {'ws-a': make_sessions(40)})
+    result = lookup.run(['ws-a'], variables={}, endpoint=ENDPOINT, auth_token=TOKEN,
+                        status=['CLOSED', 'FAIL'], max_results=10, page_size=4)
+    assert [s['status'] for s in result] == ['CLOSED'] * 8 + ['FAIL'] * 2
+    assert fake.queries[0] == {'limit': '4', 'offset': '0', 'status': 'CLOSED'}
+
+
+def test_connection_options_come_from_variables(mock, lookup):
+    fake = FakeFabric(mock, {'ws-a': make_sessions(2)})
+    result = lookup.run(['ws-a'], variables={'fabric_endpoint': ENDPOINT, 'fabric_auth_token': TOKEN})
+    assert len(result) == 2
+    assert fake.requests[0][2]['X-Auth-Token'] == TOKEN
+
+
+def test_keyword_arguments_win_over_variables(mock, lookup):
+    fake = FakeFabric(mock, {'ws-a': make_sessions(1)})
+    lookup.run(['ws-a'], variables={'fabric_endpoint': 'https://wrong.test', 'fabric_auth_token': 'var-token'},
+               endpoint=ENDPOINT, auth_token=TOKEN)
+    assert fake.requests[0][2]['X-Auth-Token'] == TOKEN
+
+
+def test_environment_precedence_matches_the_module(mock, lookup, monkeypatch, capsys):
+    fake = FakeFabric(mock, {'ws-a': make_sessions(1)})
+    for name, value in {'DATAARTS_FABRIC_ENDPOINT': ENDPOINT, 'HUAWEICLOUD_SDK_AK': 'SDK-AK', 'HW_ACCESS_KEY': 'TF-AK',
+                        'HUAWEICLOUD_SDK_SK': 'SDK-SK', 'HW_SECRET_KEY': 'TF-SK', 'HW_PROJECT_ID': 'tf-proj'}.items():
+        monkeypatch.setenv(name, value)
+    lookup.run(['ws-a'], variables={})
+    with patch_module_args({'workspace_id': 'ws-a'}):
+        with pytest.raises(SystemExit):
+            fabric_session_info.main()
+    assert json.loads(capsys.readouterr().out)['total'] == 1
+    lookup_headers, module_headers = fake.requests[0][2], fake.requests[1][2]
+    for headers in (lookup_headers, module_headers):
+        assert headers['Authorization'].startswith('SDK-HMAC-SHA256 Access=SDK-AK,')
+        assert headers['X-Project-Id'] == 'tf-proj'
+
+
+BAD_INPUTS = [
+    ({'page_size': 0}, 'page_size must be between 1 and 100, got 0'),
+    ({'access_key': 'AK', 'secret_key': 'SK'}, 'auth_token is mutually exclusive with access_key/secret_key'),
+    ({'endpoint': 'fabric.example.test'}, 'endpoint must be an http:// or https:// URL'),
+    ({'session_id': '../x'}, 'session_id must be 1 to 36 characters'),
+    ({'max_results': 0}, 'max_results must be at least 1'),
+]
+
+
+@pytest.mark.parametrize('args,message', BAD_INPUTS)
+def test_bad_input_gives_the_module_message_before_any_request(mock, lookup, capsys, args, message):
+    options = dict({'endpoint': ENDPOINT, 'auth_token': TOKEN}, **args)
+    with pytest.raises(AnsibleLookupError) as caught:
+        lookup.run(['ws-a'], variables={}, **options)
+    with patch_module_args(dict(options, workspace_id='ws-a')):
+        with pytest.raises(SystemExit):
+            fabric_session_info.main()
+    module_message = json.loads(capsys.readouterr().out)['msg']
+    assert message in str(caught.value)
+    assert str(caught.value) == module_message
+    assert len(mock.calls) == 0
+
+
+def test_an_invalid_term_is_refused_before_any_request(mock, lookup):
+    FakeFabric(mock, {'ws-a': make_sessions(1)})
+    with pytest.raises(AnsibleLookupError, match="workspace_id must be 1 to 36 characters.*'bad/term'"):
+        lookup.run(['ws-a', 'bad/term'], variables={}, endpoint=ENDPOINT, auth_token=TOKEN)
+    assert len(mock.calls) == 0
+
+
+def test_service_errors_keep_status_code_and_request_id_without_secrets(mock, lookup):
+    mock.add(responses.GET, URL_PATTERN, status=403, headers={'X-Request-Id': 'rid-403'}, json={
+        'error': {'code': '403', 'message': 'X-Auth-Token is invalid in the request', 'title': 'Forbidden'},
+        'error_code': 403, 'error_msg': 'X-Auth-Token is invalid in the request', 'title': 'Forbidden'})
+    with pytest.raises(AnsibleLookupError) as caught:
+        lookup.run(['ws-a'], variables={}, endpoint=ENDPOINT, auth_token=TOKEN, retries=0)
+    text = str(caught.value)
+    for fragment in ('HTTP 403', 'error_code: 403', 'X-Auth-Token is invalid in the request', 'rid-403'):
+        assert fragment in text
+    assert TOKEN not in text

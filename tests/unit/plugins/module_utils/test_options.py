@@ -1,0 +1,117 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the dataarts.fabric collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils.options import (
+    ALL_OPTIONS,
+    CONNECTION_OPTIONS,
+    endpoint_url,
+    module_argument_spec,
+    normalize_params,
+    option_docs,
+    validate_params,
+)
+from ansible_collections.dataarts.fabric.plugins.module_utils.transport import verify_setting
+
+
+def params(**overrides):
+    base = {option.name: option.default for option in ALL_OPTIONS}
+    base.update(endpoint='https://fabric.example.test', auth_token='t0ken')
+    base.update(overrides)
+    return normalize_params(base)
+
+
+def error_for(**overrides):
+    with pytest.raises(FabricError) as caught:
+        validate_params(params(**overrides))
+    return str(caught.value)
+
+
+def test_valid_token_params_pass():
+    validate_params(params())
+
+
+def test_valid_aksk_params_pass():
+    validate_params(params(auth_token=None, access_key='AK', secret_key='SK', security_token='ST', project_id='p'))
+
+
+@pytest.mark.parametrize('overrides,message', [
+    ({'endpoint': None}, 'either endpoint or region is required'),
+    ({'endpoint': 'fabric.example.test'}, 'endpoint must be an http:// or https:// URL'),
+    ({'endpoint': 'ftp://fabric.example.test'}, 'endpoint must be an http:// or https:// URL'),
+    ({'endpoint': 'https://fabric.example.test/?a=1'}, 'endpoint must not hold a query'),
+    ({'endpoint': 'https://user:pw@fabric.example.test'}, 'endpoint must not hold a query, fragment or user'),
+    ({'endpoint': None, 'region': 'cn-north-4/../x'}, 'region must be a region name'),
+    ({'endpoint': None, 'region': 'evil.test#'}, 'region must be a region name'),
+    ({'auth_token': None}, 'no credentials: set auth_token, or access_key and secret_key'),
+    ({'access_key': 'AK', 'secret_key': 'SK'}, 'auth_token is mutually exclusive with access_key/secret_key'),
+    ({'access_key': 'AK'}, 'auth_token is mutually exclusive'),
+    ({'auth_token': None, 'access_key': 'AK'}, 'access_key and secret_key must be given together: secret_key is'),
+    ({'auth_token': None, 'secret_key': 'SK'}, 'access_key and secret_key must be given together: access_key is'),
+    ({'security_token': 'ST'}, 'security_token is only used with access_key and secret_key'),
+    ({'page_size': 0}, 'page_size must be between 1 and 100, got 0'),
+    ({'page_size': 101}, 'page_size must be between 1 and 100, got 101'),
+    ({'max_results': 0}, 'max_results must be at least 1, got 0'),
+    ({'timeout': 0}, 'timeout must be a number of seconds greater than 0'),
+    ({'retries': -1}, 'retries must be between 0 and 10'),
+    ({'retries': 11}, 'retries must be between 0 and 10'),
+    ({'status': ['RUNNING', 'RUNINNG']}, "status must be one or more of RUNNING, CLOSED, WAITING, CREATING, FAIL, got"
+                                         " 'RUNINNG'"),
+    ({'endpoint_id': '../etc'}, "endpoint_id must be 1 to 36 characters, only letters, digits and hyphens, got"
+                                " '../etc'"),
+    ({'session_id': 'x' * 37}, 'session_id must be 1 to 36 characters'),
+    ({'session_id': 'a b'}, 'session_id must be 1 to 36 characters'),
+    ({'session_id': 'a%2Fb'}, 'session_id must be 1 to 36 characters'),
+])
+def test_bad_input_names_the_option_and_the_rule(overrides, message):
+    assert message in error_for(**overrides)
+
+
+def test_errors_never_echo_secrets():
+    text = error_for(access_key='AK', secret_key='S3CRET', auth_token='T0KEN', security_token='ST0KEN')
+    assert 'S3CRET' not in text and 'T0KEN' not in text and 'ST0KEN' not in text
+
+
+def test_empty_strings_count_as_unset():
+    normalized = params(auth_token='', access_key='AK', secret_key='SK', endpoint_id=' ')
+    assert normalized['auth_token'] is None and normalized['endpoint_id'] is None
+    validate_params(normalized)
+
+
+def test_repeated_statuses_are_queried_once():
+    assert params(status=['FAIL', 'RUNNING', 'FAIL'])['status'] == ['FAIL', 'RUNNING']
+
+
+def test_endpoint_is_derived_from_the_region():
+    assert endpoint_url(params(endpoint=None, region='cn-north-4')) == 'https://fabric.cn-north-4.myhuaweicloud.com'
+    assert endpoint_url(params(endpoint='http://127.0.0.1:8080/')) == 'http://127.0.0.1:8080'
+
+
+@pytest.mark.parametrize('validate,ca,expected', [
+    (True, None, True), (True, '/ca.pem', '/ca.pem'), (False, '/ca.pem', False), (False, None, False)])
+def test_verify_setting(validate, ca, expected):
+    assert verify_setting(params(validate_certs=validate, ca_path=ca)) == expected
+
+
+def test_argument_spec_follows_the_table():
+    spec = module_argument_spec()
+    for option in ALL_OPTIONS:
+        assert spec[option.name]['type'] == option.type
+        assert spec[option.name].get('default') == option.default
+        assert spec[option.name]['no_log'] == option.no_log
+        if option.env:
+            assert spec[option.name]['fallback'][1] == list(option.env)
+    assert {name for name, entry in spec.items() if entry['no_log']} == {'auth_token', 'secret_key', 'security_token'}
+
+
+def test_plugin_docs_list_env_in_reverse_so_the_first_name_wins():
+    docs = option_docs(CONNECTION_OPTIONS, for_plugin=True)
+    assert [e['name'] for e in docs['access_key']['env']] == ['HW_ACCESS_KEY', 'HUAWEICLOUD_SDK_AK']
+    assert docs['auth_token']['vars'] == [{'name': 'fabric_auth_token'}]
+    assert 'E(HUAWEICLOUD_SDK_AK), E(HW_ACCESS_KEY)' in docs['access_key']['description'][-1]

@@ -1,0 +1,191 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the dataarts.fabric collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import responses
+
+from ansible_collections.dataarts.fabric.plugins.module_utils.auth import AkSkIdentity, TokenIdentity
+from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils.sessions import SessionQuery, list_sessions
+from ansible_collections.dataarts.fabric.plugins.module_utils.transport import FabricHttpClient
+from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
+    ENDPOINT,
+    URL_PATTERN,
+    FakeFabric,
+    make_sessions,
+)
+
+VENDOR_SESSION = {'session_id': '284888e2-c36f-4bec-9b24-e5bf0b386ab0', 'status': 'RUNINNG',
+                  'create_time': '2025-07-22T08:42:39.000+00:00',
+                  'endpoint_info': {'id': '0470d220-aaaa-410e-a417-0d69a0215683', 'name': 'test2'},
+                  'unknown_field': {'kept': [1, 2]}}
+
+
+@pytest.fixture
+def mock():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        yield rsps
+
+
+@pytest.fixture
+def client():
+    with FabricHttpClient(ENDPOINT, TokenIdentity('t0ken'), retries=0) as fabric_client:
+        yield fabric_client
+
+
+def listing_of(client, workspace='ws', page_size=100, max_results=None, **filters):
+    query = SessionQuery(workspace, tuple(filters.pop('statuses', (None,))), **filters)
+    return list_sessions(client, query, page_size, max_results)
+
+
+@pytest.mark.parametrize('count,page_size,offsets', [
+    (0, 100, ['0']),
+    (1, 100, ['0']),
+    (100, 100, ['0']),
+    (101, 100, ['0', '100']),
+    (250, 100, ['0', '100', '200']),
+    (25, 10, ['0', '10', '20']),
+])
+def test_every_page_is_fetched_by_record_offset(mock, client, count, page_size, offsets):
+    fake = FakeFabric(mock, {'ws': make_sessions(count)})
+    listing = listing_of(client, page_size=page_size)
+    assert listing.sessions == make_sessions(count)
+    assert listing.total == count
+    assert [q['offset'] for q in fake.queries] == offsets
+    assert {q['limit'] for q in fake.queries} == {str(page_size)}
+
+
+def test_a_short_page_ends_the_listing_even_if_total_says_more(mock, client):
+    sessions = make_sessions(30)
+    mock.add(responses.GET, URL_PATTERN, json={'sessions': sessions, 'total': 500})
+    listing = listing_of(client)
+    assert listing.sessions == sessions and listing.total == 500
+    assert len(mock.calls) == 1
+
+
+def test_max_results_stops_early_and_asks_only_for_what_is_needed(mock, client):
+    fake = FakeFabric(mock, {'ws': make_sessions(250)})
+    listing = listing_of(client, max_results=150)
+    assert listing.sessions == make_sessions(250)[:150]
+    assert listing.total == 250
+    assert [(q['offset'], q['limit']) for q in fake.queries] == [('0', '100'), ('100', '50')]
+
+
+def test_sessions_and_unknown_values_pass_through_untouched(mock, client):
+    mock.add(responses.GET, URL_PATTERN, json={'sessions': [VENDOR_SESSION], 'total': 1, 'extra': True})
+    listing = listing_of(client)
+    assert listing.sessions == [VENDOR_SESSION]
+    assert listing.counts == {'RUNNING': 0, 'CLOSED': 0, 'WAITING': 0, 'CREATING': 0, 'FAIL': 0, 'RUNINNG': 1}
+
+
+def test_several_statuses_are_one_query_each_merged_in_order(mock, client):
+    sessions = make_sessions(23)
+    fake = FakeFabric(mock, {'ws': sessions})
+    listing = listing_of(client, statuses=('FAIL', 'RUNNING'), page_size=2)
+    fail = [s for s in sessions if s['status'] == 'FAIL']
+    running = [s for s in sessions if s['status'] == 'RUNNING']
+    assert listing.sessions == fail + running
+    assert listing.total == len(fail) + len(running)
+    assert listing.counts['FAIL'] == len(fail) and listing.counts['RUNNING'] == len(running)
+    assert listing.counts['CLOSED'] == 0
+    assert [(q['status'], q['offset']) for q in fake.queries] == [
+        ('FAIL', '0'), ('FAIL', '2'), ('RUNNING', '0'), ('RUNNING', '2'), ('RUNNING', '4')]
+
+
+def test_max_results_across_statuses_still_counts_every_status(mock, client):
+    fake = FakeFabric(mock, {'ws': make_sessions(50)})
+    listing = listing_of(client, statuses=('RUNNING', 'FAIL'), max_results=5)
+    assert [s['status'] for s in listing.sessions] == ['RUNNING'] * 5
+    assert listing.total == 20
+    assert [(q['status'], q['limit']) for q in fake.queries] == [('RUNNING', '5'), ('FAIL', '1')]
+
+
+def test_filters_and_paging_are_sent_as_a_sorted_encoded_query(mock, client):
+    fake = FakeFabric(mock, {'ws-1': make_sessions(3)})
+    listing_of(client, workspace='ws-1', statuses=('CLOSED',), endpoint_id='ep-1', session_id='s-1', page_size=7)
+    path, query, headers = fake.requests[0]
+    assert path == '/v1/workspaces/ws-1/sessions'
+    assert query == 'endpoint_id=ep-1&limit=7&offset=0&session_id=s-1&status=CLOSED'
+    assert headers['X-Auth-Token'] == 't0ken'
+    assert headers['User-Agent'].startswith('ansible-dataarts-fabric/')
+
+
+def test_aksk_requests_carry_a_signature_over_the_sent_url(mock):
+    fake = FakeFabric(mock, {'ws': make_sessions(1)})
+    with FabricHttpClient(ENDPOINT, AkSkIdentity('AK', 'SK', project_id='proj'), retries=0) as aksk_client:
+        listing_of(aksk_client)
+    headers = fake.requests[0][2]
+    assert headers['Host'] == 'fabric.example.test' and headers['X-Project-Id'] == 'proj'
+    assert headers['Authorization'].startswith('SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-project-id;x-sdk-date')
+    assert 'X-Auth-Token' not in headers
+
+
+def test_sessions_shifting_between_pages_are_never_returned_twice(mock, client):
+    sessions = make_sessions(150)
+    fake = FakeFabric(mock, {'ws': sessions})
+
+    def new_session_arrives(current, query):
+        if query['offset'] == '100':
+            current.insert(0, make_sessions(151)[150])
+
+    fake.before_page = new_session_arrives
+    listing = listing_of(client)
+    ids = [s['session_id'] for s in listing.sessions]
+    assert len(ids) == len(set(ids)) == 150
+    assert listing.warnings == ['the number of sessions in workspace ws changed from 150 to 151 while it was listed:'
+                                ' sessions created or closed meanwhile may be missing']
+
+
+def test_unknown_workspace_raises_the_service_error(mock, client):
+    FakeFabric(mock, {})
+    with pytest.raises(FabricError) as caught:
+        listing_of(client, workspace='nope')
+    assert (caught.value.status, caught.value.error_code, caught.value.request_id) == (404, 'common.01000001', 'rid-404')
+
+
+@pytest.mark.parametrize('body,problem', [
+    ([], 'the body is a JSON list, not an object'),
+    ({'total': 1}, '"sessions" is missing or not a list'),
+    ({'sessions': {}, 'total': 1}, '"sessions" is missing or not a list'),
+    ({'sessions': ['x'], 'total': 1}, 'an entry that is not an object'),
+    ({'sessions': []}, '"total" is missing'),
+    ({'sessions': [], 'total': '3'}, '"total" is missing or not a non-negative integer'),
+    ({'sessions': [], 'total': True}, '"total" is missing or not a non-negative integer'),
+    ({'sessions': [{}] * 3, 'total': 3}, '3 sessions in a page of at most 2'),
+])
+def test_malformed_pages_fail_with_a_clear_message(mock, client, body, problem):
+    mock.add(responses.GET, URL_PATTERN, body=json.dumps(body), headers={'X-Request-Id': 'rid-m'})
+    with pytest.raises(FabricError) as caught:
+        listing_of(client, page_size=2)
+    assert problem in str(caught.value)
+    assert caught.value.request_id == 'rid-m'
+
+
+def test_a_body_that_is_not_json_fails_cleanly(mock, client):
+    mock.add(responses.GET, URL_PATTERN, body='<html>oops</html>', content_type='text/html')
+    with pytest.raises(FabricError, match='with a body that is not JSON'):
+        listing_of(client)
+
+
+def test_a_redirect_is_not_followed(mock, client):
+    mock.add(responses.GET, URL_PATTERN, status=302, headers={'Location': 'https://elsewhere.test/'})
+    with pytest.raises(FabricError, match='redirects are not followed') as caught:
+        listing_of(client)
+    assert caught.value.status == 302
+    assert len(mock.calls) == 1
+
+
+def test_workspace_ids_are_percent_encoded_in_the_path():
+    assert SessionQuery('a/b').path == '/v1/workspaces/a%2Fb/sessions'
+
+
+def test_an_invalid_workspace_id_is_refused_before_any_request(mock):
+    with pytest.raises(FabricError, match='workspace_id must be 1 to 36 characters'):
+        SessionQuery.from_params('../x', {'status': None, 'endpoint_id': None, 'session_id': None})
+    assert len(mock.calls) == 0

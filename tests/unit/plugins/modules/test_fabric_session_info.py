@@ -1,0 +1,117 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the dataarts.fabric collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The module through its real entry point: arguments in, JSON result out, HTTP mocked at the transport."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import responses
+
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.dataarts.fabric.plugins.modules import fabric_session_info
+from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
+    ENDPOINT,
+    URL_PATTERN,
+    FakeFabric,
+    make_sessions,
+)
+
+SECRETS = {'auth_token': 'T0KEN-VALUE', 'secret_key': 'SK-VALUE', 'security_token': 'ST-VALUE'}
+ENV_NAMES = ('DATAARTS_FABRIC_ENDPOINT', 'DATAARTS_FABRIC_AUTH_TOKEN', 'HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY',
+             'HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY', 'HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HW_SECURITY_TOKEN',
+             'HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID', 'HW_REGION_NAME')
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch):
+    for name in ENV_NAMES:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def mock():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        yield rsps
+
+
+def run_module(capsys, **args):
+    with patch_module_args(args):
+        with pytest.raises(SystemExit) as exited:
+            fabric_session_info.main()
+    result = json.loads(capsys.readouterr().out)
+    result['rc'] = exited.value.code
+    return result
+
+
+def test_lists_every_session_with_total_and_counts(mock, capsys):
+    sessions = make_sessions(230)
+    fake = FakeFabric(mock, {'ws-1': sessions})
+    result = run_module(capsys, endpoint=ENDPOINT, auth_token='iam-token-x1', workspace_id='ws-1')
+    assert result['rc'] == 0 and result['changed'] is False
+    assert result['sessions'] == sessions
+    assert result['total'] == 230
+    assert result['counts'] == {'RUNNING': 46, 'CLOSED': 46, 'WAITING': 46, 'CREATING': 46, 'FAIL': 46}
+    assert len(fake.requests) == 3
+
+
+def test_no_sessions_is_an_empty_list(mock, capsys):
+    FakeFabric(mock, {'ws-1': []})
+    result = run_module(capsys, endpoint=ENDPOINT, auth_token='iam-token-x1', workspace_id='ws-1', status=['FAIL'])
+    assert (result['sessions'], result['total'], result['counts']['FAIL']) == ([], 0, 0)
+
+
+def test_check_mode_lists_the_same(mock, capsys):
+    FakeFabric(mock, {'ws-1': make_sessions(3)})
+    result = run_module(capsys, endpoint=ENDPOINT, auth_token='iam-token-x1', workspace_id='ws-1', _ansible_check_mode=True)
+    assert result['rc'] == 0 and result['changed'] is False and len(result['sessions']) == 3
+
+
+def test_environment_supplies_connection_and_first_name_wins(mock, capsys, monkeypatch):
+    fake = FakeFabric(mock, {'ws-1': make_sessions(1)})
+    monkeypatch.setenv('DATAARTS_FABRIC_ENDPOINT', ENDPOINT)
+    monkeypatch.setenv('HUAWEICLOUD_SDK_AK', 'SDK-AK')
+    monkeypatch.setenv('HW_ACCESS_KEY', 'TF-AK')
+    monkeypatch.setenv('HW_SECRET_KEY', 'TF-SK')
+    monkeypatch.setenv('HW_PROJECT_ID', 'proj')
+    result = run_module(capsys, workspace_id='ws-1')
+    assert result['rc'] == 0
+    headers = fake.requests[0][2]
+    assert 'Access=SDK-AK,' in headers['Authorization'] and headers['X-Project-Id'] == 'proj'
+
+
+def test_service_error_fails_with_every_field(mock, capsys):
+    body = {'error_code': 'APIG.1002', 'error_msg': 'Incorrect token or token resolution failed'}
+    mock.add(responses.GET, URL_PATTERN, status=401, json=body, headers={'X-Request-Id': 'rid-401'})
+    result = run_module(capsys, endpoint=ENDPOINT, auth_token='iam-token-x1', workspace_id='ws-1', retries=0)
+    assert result['rc'] == 1 and result['failed'] is True
+    assert (result['status_code'], result['error_code'], result['error_msg'], result['request_id']) == (
+        401, 'APIG.1002', 'Incorrect token or token resolution failed', 'rid-401')
+    for fragment in ('HTTP 401', 'APIG.1002', 'Incorrect token', 'rid-401'):
+        assert fragment in result['msg']
+
+
+@pytest.mark.parametrize('args,message', [
+    ({'workspace_id': 'a/b'}, 'workspace_id must be 1 to 36 characters, only letters, digits and hyphens'),
+    ({'workspace_id': 'ws', 'page_size': 500}, 'page_size must be between 1 and 100, got 500'),
+    ({'workspace_id': 'ws', 'access_key': 'AK'}, 'auth_token is mutually exclusive with access_key/secret_key'),
+    ({'workspace_id': 'ws', 'status': ['BOGUS']}, 'status'),
+])
+def test_bad_input_fails_before_any_request(mock, capsys, args, message):
+    result = run_module(capsys, endpoint=ENDPOINT, auth_token='iam-token-x1', **args)
+    assert result['failed'] is True and message in result['msg']
+    assert len(mock.calls) == 0
+
+
+def test_secrets_stay_out_of_the_result(mock, capsys):
+    mock.add(responses.GET, URL_PATTERN, status=403, json={'error_code': 403, 'error_msg': 'denied'})
+    result = run_module(capsys, endpoint=ENDPOINT, access_key='AK', project_id='p', retries=0, workspace_id='ws',
+                        **{k: v for k, v in SECRETS.items() if k != 'auth_token'})
+    text = json.dumps(result)
+    assert result['failed'] is True
+    assert not any(secret in text for secret in SECRETS.values())
