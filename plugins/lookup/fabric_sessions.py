@@ -16,7 +16,7 @@ description:
     (for example C(fabric_endpoint) and C(fabric_auth_token)) or as environment variables.
   - Every page is fetched; one connection pool serves every term of a call.
 author:
-  - DataArts Fabric Ansible maintainers
+  - DataArts Fabric Ansible maintainers (@dataarts-fabric)
 options:
   _terms:
     description: IDs of the workspaces to list (1 to 36 characters, only letters, digits and hyphens).

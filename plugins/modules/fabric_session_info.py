@@ -17,7 +17,7 @@ description:
   - Sessions are returned exactly as the service sent them, including fields and status values this module
     does not know.
 author:
-  - DataArts Fabric Ansible maintainers
+  - DataArts Fabric Ansible maintainers (@dataarts-fabric)
 options:
   workspace_id:
     description:
