@@ -74,13 +74,29 @@ options:
     - Seconds to wait for the connection and for each response before giving up.
     type: float
     default: 30
+  allow_plain_http:
+    description:
+    - Allow an O(endpoint) with plain C(http://) on a host other than the loopback interface.
+    - Credentials (a token, or signed requests that can be replayed) then cross the network unencrypted; leave V(false)
+      unless a trusted proxy on the path does TLS.
+    - Plain C(http://) to V(localhost), V(127.0.0.0/8) or V(::1) (for example the emulator) is always allowed.
+    type: bool
+    default: false
   retries:
     description:
     - How many times a request is retried after a connection error, a read timeout, or HTTP 408, 429, 500, 502,
       503 or 504, with exponential backoff and honouring C(Retry-After).
+    - Each retry is reported as a warning naming the status and the request ID.
     - V(0) disables retries; at most 10.
     type: int
     default: 3
+  retry_backoff:
+    description:
+    - Seconds of the first wait before a retry; each further retry waits up to twice as long (with random jitter,
+      at most 30 seconds).
+    - A C(Retry-After) header sent with HTTP 429 or 503 is honoured instead, up to 60 seconds.
+    type: float
+    default: 0.5
 requirements:
 - requests >= 2.25 (on the host that runs the module, or on the controller for the lookup)
 notes:
@@ -190,15 +206,35 @@ options:
     default: 30
     vars:
     - name: fabric_timeout
+  allow_plain_http:
+    description:
+    - Allow an O(endpoint) with plain C(http://) on a host other than the loopback interface.
+    - Credentials (a token, or signed requests that can be replayed) then cross the network unencrypted; leave V(false)
+      unless a trusted proxy on the path does TLS.
+    - Plain C(http://) to V(localhost), V(127.0.0.0/8) or V(::1) (for example the emulator) is always allowed.
+    type: bool
+    default: false
+    vars:
+    - name: fabric_allow_plain_http
   retries:
     description:
     - How many times a request is retried after a connection error, a read timeout, or HTTP 408, 429, 500, 502,
       503 or 504, with exponential backoff and honouring C(Retry-After).
+    - Each retry is reported as a warning naming the status and the request ID.
     - V(0) disables retries; at most 10.
     type: int
     default: 3
     vars:
     - name: fabric_retries
+  retry_backoff:
+    description:
+    - Seconds of the first wait before a retry; each further retry waits up to twice as long (with random jitter,
+      at most 30 seconds).
+    - A C(Retry-After) header sent with HTTP 429 or 503 is honoured instead, up to 60 seconds.
+    type: float
+    default: 0.5
+    vars:
+    - name: fabric_retry_backoff
 requirements:
 - requests >= 2.25 (on the host that runs the module, or on the controller for the lookup)
 notes:

@@ -92,9 +92,8 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils.options import validate_params
-from ansible_collections.dataarts.fabric.plugins.module_utils.sessions import SessionQuery, list_sessions
-from ansible_collections.dataarts.fabric.plugins.module_utils.transport import HAS_REQUESTS, open_client
+from ansible_collections.dataarts.fabric.plugins.module_utils.sessions import list_workspaces
+from ansible_collections.dataarts.fabric.plugins.module_utils.transport import HAS_REQUESTS
 from ansible_collections.dataarts.fabric.plugins.module_utils.version import user_agent
 from ansible_collections.dataarts.fabric.plugins.plugin_utils.lookup_options import lookup_error, resolved_params
 
@@ -108,20 +107,7 @@ class LookupModule(LookupBase):
             raise AnsibleLookupError(missing_required_lib('requests'))
         params = resolved_params(self, variables, kwargs)
         try:
-            validate_params(params)
-            queries = [SessionQuery.from_params(term, params) for term in terms]
-            with open_client(params, user_agent('lookup')) as client:
-                return [
-                    {**session, 'workspace_id': query.workspace_id}
-                    for query in queries
-                    for session in self._list(client, query, params)
-                ]
+            listings = list_workspaces(params, terms, user_agent('lookup'), display.warning)
         except FabricError as exc:
             raise lookup_error(exc) from None
-
-    @staticmethod
-    def _list(client, query, params):
-        listing = list_sessions(client, query, params['page_size'], params['max_results'])
-        for warning in listing.warnings:
-            display.warning(warning)
-        return listing.sessions
+        return [{**session, 'workspace_id': workspace} for workspace, listing in listings for session in listing.sessions]

@@ -13,6 +13,7 @@ they fail with the same message.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import typing as t
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ ID_RULE = '1 to 36 characters, only letters, digits and hyphens'
 REGION_PATTERN = re.compile(r'\A[a-z0-9]+(?:-[a-z0-9]+)*\Z')
 PAGE_SIZE_MAX = 100
 RETRIES_MAX = 10
+BACKOFF_MAX_SECONDS = 30
+RETRY_AFTER_MAX_SECONDS = 60
 DERIVED_ENDPOINT = 'https://fabric.{region}.myhuaweicloud.com'
 LOOKUP_VAR_PREFIX = 'fabric_'
 
@@ -106,11 +109,28 @@ CONNECTION_OPTIONS = (
         default=30,
     ),
     Option(
+        'allow_plain_http', 'bool',
+        ('Allow an O(endpoint) with plain C(http://) on a host other than the loopback interface.',
+         'Credentials (a token, or signed requests that can be replayed) then cross the network unencrypted;'
+         ' leave V(false) unless a trusted proxy on the path does TLS.',
+         'Plain C(http://) to V(localhost), V(127.0.0.0/8) or V(::1) (for example the emulator) is always allowed.'),
+        default=False,
+    ),
+    Option(
         'retries', 'int',
         ('How many times a request is retried after a connection error, a read timeout, or HTTP 408, 429, 500,'
          ' 502, 503 or 504, with exponential backoff and honouring C(Retry-After).',
+         'Each retry is reported as a warning naming the status and the request ID.',
          'V(0) disables retries; at most %d.' % RETRIES_MAX),
         default=3,
+    ),
+    Option(
+        'retry_backoff', 'float',
+        ('Seconds of the first wait before a retry; each further retry waits up to twice as long (with random'
+         ' jitter, at most %d seconds).' % BACKOFF_MAX_SECONDS,
+         'A C(Retry-After) header sent with HTTP 429 or 503 is honoured instead, up to %d seconds.'
+         % RETRY_AFTER_MAX_SECONDS),
+        default=0.5,
     ),
 )
 
@@ -218,12 +238,24 @@ def check_id(option_name: str, value: t.Any) -> None:
         raise FabricError('%s must be %s, got %r' % (option_name, ID_RULE, value))
 
 
-def _check_endpoint(endpoint: str) -> None:
+def is_loopback(host: str) -> bool:
+    if host.lower() == 'localhost':
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_endpoint(endpoint: str, allow_plain_http: bool) -> None:
     parts = urlsplit(endpoint)
     if parts.scheme not in ('http', 'https') or not parts.hostname:
         raise FabricError('endpoint must be an http:// or https:// URL with a host name, got %r' % endpoint)
     if parts.query or parts.fragment or parts.username or parts.password:
         raise FabricError('endpoint must not hold a query, fragment or user credentials')
+    if parts.scheme == 'http' and not allow_plain_http and not is_loopback(parts.hostname):
+        raise FabricError('endpoint %s uses plain http:// to a host that is not loopback, which would send'
+                          ' credentials unencrypted: use https://, or set allow_plain_http to true' % endpoint)
 
 
 def _check_auth(params: t.Mapping[str, t.Any]) -> None:
@@ -251,6 +283,9 @@ def _check_ranges(params: t.Mapping[str, t.Any]) -> None:
         raise FabricError('timeout must be a number of seconds greater than 0, got %s' % params['timeout'])
     if not 0 <= params['retries'] <= RETRIES_MAX:
         raise FabricError('retries must be between 0 and %d, got %s' % (RETRIES_MAX, params['retries']))
+    if not 0 <= params['retry_backoff'] <= BACKOFF_MAX_SECONDS:
+        raise FabricError('retry_backoff must be between 0 and %d seconds, got %s'
+                          % (BACKOFF_MAX_SECONDS, params['retry_backoff']))
 
 
 def _check_filters(params: t.Mapping[str, t.Any]) -> None:
@@ -265,7 +300,7 @@ def _check_filters(params: t.Mapping[str, t.Any]) -> None:
 def validate_params(params: t.Mapping[str, t.Any]) -> None:
     """Every check that can be made before a request; raises FabricError naming the option and the rule."""
     if params['endpoint'] is not None:
-        _check_endpoint(params['endpoint'])
+        _check_endpoint(params['endpoint'], params['allow_plain_http'])
     elif params['region'] is None:
         raise FabricError('either endpoint or region is required (or the DATAARTS_FABRIC_ENDPOINT or'
                           ' HW_REGION_NAME environment variable)')

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from .errors import FabricError
-from .options import SESSION_STATUSES, check_id
-from .transport import FabricHttpClient, JsonResponse
+from .options import SESSION_STATUSES, check_id, validate_params
+from .transport import FabricHttpClient, JsonResponse, open_client
 
 SESSIONS_PATH = '/v1/workspaces/%s/sessions'
 
@@ -142,3 +142,28 @@ def list_sessions(
         merged.total += listing.total
         merged.warnings.extend(listing.warnings)
     return merged
+
+
+def list_workspaces(
+    params: t.Mapping[str, t.Any],
+    workspace_ids: t.Sequence[str],
+    agent: str,
+    warn: t.Callable[[str], None],
+) -> list[tuple[str, SessionListing]]:
+    """What the module and the lookup both do: check every input, then list each workspace over one client.
+
+    ``params`` are normalized options. Warnings (retries made, lists that changed while read) go to ``warn``,
+    also when the listing fails.
+    """
+    validate_params(params)
+    queries = [SessionQuery.from_params(workspace_id, params) for workspace_id in workspace_ids]
+    results = []
+    with open_client(params, agent) as client:
+        try:
+            for query in queries:
+                listing = list_sessions(client, query, params['page_size'], params['max_results'])
+                results.append((query.workspace_id, listing))
+        finally:
+            for warning in client.retry_warnings() + [w for _ws, listing in results for w in listing.warnings]:
+                warn(warning)
+    return results

@@ -9,33 +9,37 @@ no redirects, and every failure turned into a FabricError that names what went w
 from __future__ import annotations
 
 import json
+import random
+import socket
 import traceback
 import typing as t
 from urllib.parse import urlsplit, urlunsplit
 
 from .auth import Identity, identity_from_params
 from .errors import FabricError, error_from_response
-from .options import endpoint_url
+from .options import BACKOFF_MAX_SECONDS, RETRY_AFTER_MAX_SECONDS, endpoint_url
 from .signer import canonical_query
 from .version import user_agent
 
 try:
     import requests
     from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import NameResolutionError, NewConnectionError, ReadTimeoutError
+    import urllib3
+    from urllib3.exceptions import InsecureRequestWarning, NewConnectionError, ReadTimeoutError
     from urllib3.util.retry import Retry
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR: str | None = traceback.format_exc()
+    Retry = object  # type: ignore[misc,assignment]  # lets the module report the missing library itself
 else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 
 RETRY_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
-BACKOFF_FACTOR = 0.5
-BACKOFF_MAX = 30.0
-RETRY_AFTER_MAX = 60.0
+DEFAULT_BACKOFF = 0.5
 POOL_SIZE = 16
+MAX_BODY_BYTES = 8 * 1024 * 1024
+READ_CHUNK = 64 * 1024
 
 
 class JsonResponse(t.NamedTuple):
@@ -44,17 +48,64 @@ class JsonResponse(t.NamedTuple):
     url: str
 
 
-if HAS_REQUESTS:
-    class CappedRetry(Retry):
-        """urllib3's Retry, except that a Retry-After header cannot stall a play for longer than a minute."""
+class RetryEvent(t.NamedTuple):
+    path: str
+    status: t.Optional[int]
+    request_id: t.Optional[str]
+    error: t.Optional[str]
+    attempt: int
 
-        def get_retry_after(self, response):  # type: ignore[no-untyped-def]
-            seconds = super().get_retry_after(response)
-            return None if seconds is None else min(seconds, RETRY_AFTER_MAX)
+    def describe(self, limit: int) -> str:
+        cause = 'HTTP %s' % self.status if self.status else (self.error or 'a connection error')
+        request = ' (request id %s)' % self.request_id if self.request_id else ''
+        return 'retry %d of %d for GET %s after %s%s' % (self.attempt, limit, self.path, cause, request)
 
 
-def retry_policy(retries: int) -> 'Retry':
-    return CappedRetry(
+class ReportingRetry(Retry):  # type: ignore[misc,valid-type]
+    """urllib3's Retry with three changes, each for a reason urllib3 does not cover:
+
+    - every retry is reported (status, request id) to ``on_retry``, so the play can warn about it;
+    - the backoff grows from the first retry (urllib3 retries the first time at once, which hammers a
+      throttling gateway) and carries jitter, also on urllib3 1.26, which has no ``backoff_jitter``;
+    - a ``Retry-After`` header is honoured but capped, so a hostile value cannot stall a play for hours.
+    """
+
+    on_retry: t.Optional[t.Callable[[RetryEvent], None]] = None
+
+    def new(self, **kw: t.Any) -> 'ReportingRetry':
+        retry = super().new(**kw)
+        retry.on_retry = self.on_retry
+        return retry
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # type: ignore[no-untyped-def]
+        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        if self.on_retry is not None:
+            self.on_retry(RetryEvent(
+                path=_path_and_query(url or ''),
+                status=response.status if response is not None else None,
+                request_id=response.headers.get('X-Request-Id') if response is not None else None,
+                error=type(error).__name__ if error is not None else None,
+                attempt=len(retry.history),
+            ))
+        return retry
+
+    def get_backoff_time(self) -> float:
+        if not self.history:
+            return 0.0
+        ceiling = min(BACKOFF_MAX_SECONDS, self.backoff_factor * 2 ** (len(self.history) - 1))
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+    def get_retry_after(self, response):  # type: ignore[no-untyped-def]
+        seconds = super().get_retry_after(response)
+        return None if seconds is None else min(seconds, RETRY_AFTER_MAX_SECONDS)
+
+
+def retry_policy(
+    retries: int,
+    backoff: float = DEFAULT_BACKOFF,
+    on_retry: t.Callable[[RetryEvent], None] | None = None,
+) -> ReportingRetry:
+    policy = ReportingRetry(
         total=retries,
         connect=retries,
         read=retries,
@@ -63,11 +114,18 @@ def retry_policy(retries: int) -> 'Retry':
         redirect=0,
         allowed_methods=frozenset(('GET',)),
         status_forcelist=RETRY_STATUSES,
-        backoff_factor=BACKOFF_FACTOR,
+        backoff_factor=backoff,
         respect_retry_after_header=True,
         raise_on_status=False,
         raise_on_redirect=False,
     )
+    policy.on_retry = on_retry
+    return policy
+
+
+def _path_and_query(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(('', '', parts.path, parts.query, ''))
 
 
 def _without_query(url: str) -> str:
@@ -90,29 +148,39 @@ def _causes(exc: BaseException) -> t.Iterator[BaseException]:
                 pending.append(nested)
 
 
+def _seconds(value: float) -> str:
+    return '%g second%s' % (value, '' if value == 1 else 's')
+
+
 def transport_error(exc: Exception, url: str, timeout: float) -> FabricError:
-    """A plain message for a request that got no usable response."""
+    """A plain message for a request that got no usable response; the URL is shown without its query."""
     where = _without_query(url)
     host = urlsplit(url).netloc
     causes = list(_causes(exc))
+    innermost = causes[-1]
     if isinstance(exc, requests.exceptions.SSLError):
         return FabricError('TLS verification of %s failed (%s): set ca_path to the CA bundle that signed its'
-                           ' certificate, or validate_certs to false on a trusted network' % (host, causes[-1]))
+                           ' certificate, or validate_certs to false on a trusted network' % (host, innermost))
     if any(isinstance(cause, (requests.exceptions.ReadTimeout, ReadTimeoutError)) for cause in causes):
-        return FabricError('timed out after %s seconds waiting for a response from GET %s' % (timeout, where))
+        return FabricError('timed out after %s waiting for a response from GET %s' % (_seconds(timeout), where))
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return FabricError('timed out after %s seconds connecting to %s' % (timeout, host))
-    if any(isinstance(cause, NameResolutionError) for cause in causes):
-        return FabricError('could not resolve the host name of %s' % host)
+        return FabricError('timed out after %s connecting to %s' % (_seconds(timeout), host))
+    if any(isinstance(cause, socket.gaierror) for cause in causes):
+        return FabricError('could not resolve the host name of %s (DNS lookup failed)' % host)
+    if any(isinstance(cause, ConnectionRefusedError) for cause in causes):
+        return FabricError('connection refused by %s: nothing is listening there' % host)
     if any(isinstance(cause, NewConnectionError) for cause in causes):
-        return FabricError('could not connect to %s: %s' % (host, causes[-1]))
+        return FabricError('could not connect to %s: %s' % (host, innermost))
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):
-        return FabricError('the response from GET %s ended early (truncated body): %s' % (where, causes[-1]))
-    return FabricError('GET %s failed without a response: %s' % (where, causes[-1]))
+        return FabricError('the response to GET %s was cut off before its end (truncated body)' % where)
+    return FabricError('GET %s failed without a response: %s' % (where, innermost))
 
 
 class FabricHttpClient:
-    """GETs JSON from one endpoint with one identity over one connection pool."""
+    """GETs JSON from one endpoint with one identity over one connection pool.
+
+    ``retry_events`` collects every retry made, for the caller to report.
+    """
 
     def __init__(
         self,
@@ -121,14 +189,22 @@ class FabricHttpClient:
         verify: bool | str = True,
         timeout: float = 30,
         retries: int = 3,
+        backoff: float = DEFAULT_BACKOFF,
         user_agent: str = user_agent('client'),
     ) -> None:
         self.base_url = base_url.rstrip('/')
+        self.retries = retries
+        self.retry_events: list[RetryEvent] = []
         self._identity = identity
         self._verify = verify
         self._timeout = timeout
+        if verify is False:
+            # The user turned verification off on purpose (validate_certs: false); a warning per request
+            # on stderr would only bury the play's output.
+            urllib3.disable_warnings(InsecureRequestWarning)
         self._session = requests.Session()
-        adapter = HTTPAdapter(max_retries=retry_policy(retries), pool_connections=1, pool_maxsize=POOL_SIZE)
+        policy = retry_policy(retries, backoff, on_retry=self.retry_events.append)
+        adapter = HTTPAdapter(max_retries=policy, pool_connections=1, pool_maxsize=POOL_SIZE)
         self._session.mount('http://', adapter)
         self._session.mount('https://', adapter)
         self._session.headers.update({'User-Agent': user_agent, 'Accept': 'application/json'})
@@ -141,6 +217,9 @@ class FabricHttpClient:
 
     def close(self) -> None:
         self._session.close()
+
+    def retry_warnings(self) -> list[str]:
+        return [event.describe(self.retries) for event in self.retry_events]
 
     def url_for(self, path: str, query: t.Sequence[t.Tuple[str, str]] = ()) -> str:
         url = self.base_url + path
@@ -156,30 +235,51 @@ class FabricHttpClient:
                 timeout=self._timeout,
                 verify=self._verify,
                 allow_redirects=False,
+                stream=True,
             )
+            with response:
+                body = _read_body(response, url)
         except requests.exceptions.RequestException as exc:
             raise transport_error(exc, url, self._timeout) from None
-        return self._decode(response, url)
+        return _decode(response, body, url)
 
-    @staticmethod
-    def _decode(response: 'requests.Response', url: str) -> JsonResponse:
-        request_id = response.headers.get('X-Request-Id')
-        if response.is_redirect or 300 <= response.status_code < 400:
-            raise FabricError(
-                'GET %s answered HTTP %s redirecting to %s: redirects are not followed (credentials would go'
-                ' along); set endpoint to the final URL' % (
-                    _without_query(url), response.status_code, response.headers.get('Location', '(no Location)')),
-                status=response.status_code, request_id=request_id)
-        if not 200 <= response.status_code < 300:
-            raise error_from_response('GET', url, response.status_code, response.reason or '', response.content,
-                                      request_id)
-        try:
-            data = json.loads(response.content.decode('utf-8'))
-        except ValueError:
-            raise FabricError('GET %s answered HTTP %s with a body that is not JSON (%s bytes, Content-Type %s)' % (
-                url, response.status_code, len(response.content), response.headers.get('Content-Type', 'unset')),
-                status=response.status_code, request_id=request_id) from None
-        return JsonResponse(data, request_id, url)
+
+def _read_body(response: 'requests.Response', url: str) -> bytes:
+    """The body, refused past MAX_BODY_BYTES: a page of 100 sessions is some 30 KB."""
+    def too_large() -> FabricError:
+        return FabricError('GET %s answered with a body larger than %d bytes, far beyond any page of sessions:'
+                           ' refusing to read it' % (_without_query(url), MAX_BODY_BYTES),
+                           status=response.status_code, request_id=response.headers.get('X-Request-Id'))
+
+    announced = response.headers.get('Content-Length', '')
+    if announced.isdigit() and int(announced) > MAX_BODY_BYTES:
+        raise too_large()
+    chunks, size = [], 0
+    for chunk in response.iter_content(READ_CHUNK):
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise too_large()
+        chunks.append(chunk)
+    return b''.join(chunks)
+
+
+def _decode(response: 'requests.Response', body: bytes, url: str) -> JsonResponse:
+    status, request_id = response.status_code, response.headers.get('X-Request-Id')
+    if 300 <= status < 400:
+        raise FabricError(
+            'GET %s answered HTTP %s redirecting to %s: redirects are not followed (credentials would go'
+            ' along); set endpoint to the final URL' % (
+                _without_query(url), status, response.headers.get('Location', '(no Location)')),
+            status=status, request_id=request_id)
+    if not 200 <= status < 300:
+        raise error_from_response('GET', url, status, response.reason or '', body, request_id)
+    try:
+        data = json.loads(body.decode('utf-8'))
+    except ValueError:
+        raise FabricError('GET %s answered HTTP %s with a body that is not JSON (%d bytes, Content-Type %s)' % (
+            url, status, len(body), response.headers.get('Content-Type', 'unset')),
+            status=status, request_id=request_id) from None
+    return JsonResponse(data, request_id, url)
 
 
 def verify_setting(params: t.Mapping[str, t.Any]) -> bool | str:
@@ -196,5 +296,6 @@ def open_client(params: t.Mapping[str, t.Any], agent: str) -> FabricHttpClient:
         verify=verify_setting(params),
         timeout=params['timeout'],
         retries=params['retries'],
+        backoff=params['retry_backoff'],
         user_agent=agent,
     )

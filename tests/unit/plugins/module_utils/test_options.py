@@ -61,6 +61,10 @@ def test_valid_aksk_params_pass():
     ({'timeout': 0}, 'timeout must be a number of seconds greater than 0'),
     ({'retries': -1}, 'retries must be between 0 and 10'),
     ({'retries': 11}, 'retries must be between 0 and 10'),
+    ({'retry_backoff': -1}, 'retry_backoff must be between 0 and 30 seconds, got -1'),
+    ({'endpoint': 'http://fabric.example.test'}, 'endpoint http://fabric.example.test uses plain http:// to a host'
+                                                 ' that is not loopback'),
+    ({'endpoint': 'http://10.0.0.8:8080'}, 'set allow_plain_http to true'),
     ({'status': ['RUNNING', 'RUNINNG']}, "status must be one or more of RUNNING, CLOSED, WAITING, CREATING, FAIL, got"
                                          " 'RUNINNG'"),
     ({'endpoint_id': '../etc'}, "endpoint_id must be 1 to 36 characters, only letters, digits and hyphens, got"
@@ -71,6 +75,15 @@ def test_valid_aksk_params_pass():
 ])
 def test_bad_input_names_the_option_and_the_rule(overrides, message):
     assert message in error_for(**overrides)
+
+
+@pytest.mark.parametrize('endpoint', ['http://127.0.0.1:8080', 'http://127.5.6.7', 'http://localhost:1', 'http://[::1]:9'])
+def test_plain_http_to_loopback_is_allowed(endpoint):
+    validate_params(params(endpoint=endpoint))
+
+
+def test_plain_http_elsewhere_needs_the_explicit_opt_in():
+    validate_params(params(endpoint='http://fabric.example.test', allow_plain_http=True))
 
 
 def test_errors_never_echo_secrets():

@@ -115,3 +115,15 @@ def test_secrets_stay_out_of_the_result(mock, capsys):
     text = json.dumps(result)
     assert result['failed'] is True
     assert not any(secret in text for secret in SECRETS.values())
+
+
+def test_retries_become_warnings_naming_status_and_request_id(mock, capsys):
+    mock.add(responses.GET, URL_PATTERN, status=503, json={'error_code': 'APIG.0203', 'error_msg': 'busy'},
+             headers={'X-Request-Id': 'rid-503'})
+    mock.add(responses.GET, URL_PATTERN, json={'sessions': [], 'total': 0})
+    result = run_module(capsys, endpoint=ENDPOINT, auth_token='iam-token-x1', workspace_id='ws-1', retry_backoff=0)
+    assert result['rc'] == 0
+    # ansible-core 2.19 reports warnings as structured events, older cores as strings
+    warnings = [w['event']['msg'] if isinstance(w, dict) else w for w in result['warnings']]
+    assert warnings == [
+        'retry 1 of 3 for GET /v1/workspaces/ws-1/sessions?limit=100&offset=0 after HTTP 503 (request id rid-503)']

@@ -1,0 +1,221 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the dataarts.fabric collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The transport over real HTTP on 127.0.0.1, against the emulator running in-process."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import shutil
+import socket
+import subprocess
+
+import pytest
+import responses
+from urllib3.exceptions import ProtocolError
+
+from ansible_collections.dataarts.fabric.plugins.module_utils import transport
+from ansible_collections.dataarts.fabric.plugins.module_utils.auth import AkSkIdentity, TokenIdentity
+from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils.sessions import SessionQuery, list_sessions
+from ansible_collections.dataarts.fabric.plugins.module_utils.transport import FabricHttpClient, retry_policy
+from ansible_collections.dataarts.fabric.tests.emulator.fabric_emulator import FabricEmulator
+
+PATH = '/v1/workspaces/ws-101/sessions'
+QUERY = [('limit', '100'), ('offset', '0')]
+
+
+@pytest.fixture(scope='module')
+def emulator():
+    with FabricEmulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+def emu(emulator):
+    emulator.reset()
+    yield emulator
+
+
+def client_for(emu, retries=3, timeout=5.0, identity=None, **kwargs):
+    return FabricHttpClient(emu.url, identity or TokenIdentity('emulator-token'), retries=retries, timeout=timeout,
+                            backoff=0.01, **kwargs)
+
+
+def statuses_seen(emu):
+    return [entry['status'] for entry in emu.requests_log()]
+
+
+@pytest.mark.parametrize('status', [408, 429, 500, 502, 503, 504])
+def test_retryable_statuses_are_retried_and_reported(emu, status):
+    emu.add_fault(kind='status', status=status, count=2)
+    with client_for(emu) as client:
+        response = client.get_json(PATH, QUERY)
+        warnings = client.retry_warnings()
+    assert len(response.data['sessions']) == 100
+    assert statuses_seen(emu) == [status, status, 200]
+    assert len(warnings) == 2
+    assert warnings[0].startswith('retry 1 of 3 for GET %s?limit=100&offset=0 after HTTP %d (request id ' % (PATH, status))
+    assert emu.requests_log()[0]['request_id'] in warnings[0]
+
+
+@pytest.mark.parametrize('status', [400, 401, 403, 404])
+def test_other_client_errors_are_never_retried(emu, status):
+    emu.add_fault(kind='status', status=status, count=3)
+    with client_for(emu) as client, pytest.raises(FabricError) as caught:
+        client.get_json(PATH, QUERY)
+    assert caught.value.status == status
+    assert statuses_seen(emu) == [status]
+
+
+def test_when_retries_run_out_the_last_answer_is_kept(emu):
+    emu.add_fault(kind='status', status=429, count=5)
+    with client_for(emu, retries=2) as client, pytest.raises(FabricError) as caught:
+        client.get_json(PATH, QUERY)
+    log = emu.requests_log()
+    assert statuses_seen(emu) == [429, 429, 429]
+    assert (caught.value.status, caught.value.error_code) == (429, 'APIG.1015')
+    assert caught.value.error_msg and caught.value.request_id == log[-1]['request_id']
+
+
+def test_retry_after_is_honoured(emu):
+    emu.add_fault(kind='status', status=503, count=1, retry_after='1')
+    with client_for(emu) as client:
+        client.get_json(PATH, QUERY)
+    first, second = emu.requests_log()
+    assert second['time'] - first['time'] >= 0.9
+
+
+def test_a_hostile_retry_after_is_capped():
+    policy = retry_policy(3)
+    hostile = type('Response', (), {'headers': {'Retry-After': '86400'}})()
+    assert policy.get_retry_after(hostile) == 60
+
+
+def test_backoff_grows_from_the_first_retry_with_jitter():
+    policy = retry_policy(5, backoff=1.0)
+    waits = []
+    for attempt in range(1, 6):
+        policy = policy.increment('GET', '/x', error=ProtocolError('connection reset'))
+        waits.append(policy.get_backoff_time())
+        assert (2 ** (attempt - 1)) / 2 <= waits[-1] <= 2 ** (attempt - 1)
+    assert waits[0] > 0
+
+
+def test_dropped_connections_are_retried(emu):
+    emu.add_fault(kind='drop', count=1)
+    with client_for(emu) as client:
+        assert len(client.get_json(PATH, QUERY).data['sessions']) == 100
+        assert client.retry_warnings()[0].endswith('after ProtocolError')
+    assert len(emu.requests_log()) == 2
+
+
+def test_a_read_timeout_says_so_with_the_seconds_and_without_the_query(emu):
+    emu.add_fault(kind='delay', seconds=2, count=3)
+    with client_for(emu, retries=1, timeout=0.5) as client, pytest.raises(FabricError) as caught:
+        client.get_json(PATH, QUERY)
+    assert str(caught.value) == 'timed out after 0.5 seconds waiting for a response from GET %s%s' % (emu.url, PATH)
+    assert len(client.retry_warnings()) == 1
+
+
+def test_a_truncated_body_fails_cleanly(emu):
+    emu.add_fault(kind='truncate', count=1)
+    with client_for(emu, retries=0) as client, pytest.raises(FabricError, match='truncated body'):
+        client.get_json(PATH, QUERY)
+
+
+def test_a_non_json_error_page_fails_cleanly(emu):
+    emu.add_fault(kind='non_json', status=502, count=1)
+    with client_for(emu, retries=0) as client, pytest.raises(FabricError) as caught:
+        client.get_json(PATH, QUERY)
+    assert 'HTTP 502' in str(caught.value) and 'not JSON' in str(caught.value)
+    assert caught.value.request_id
+
+
+def test_connection_refused_has_its_own_message():
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        port = probe.getsockname()[1]
+    with FabricHttpClient('http://127.0.0.1:%d' % port, TokenIdentity('x'), retries=0) as client:
+        with pytest.raises(FabricError, match=r'^connection refused by 127\.0\.0\.1:%d' % port):
+            client.get_json(PATH)
+
+
+def test_dns_failure_has_its_own_message(monkeypatch):
+    def no_dns(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, 'Name or service not known')
+
+    monkeypatch.setattr(socket, 'getaddrinfo', no_dns)
+    with FabricHttpClient('https://fabric.nowhere.test', TokenIdentity('x'), retries=0) as client:
+        with pytest.raises(FabricError, match=r'^could not resolve the host name of fabric\.nowhere\.test'):
+            client.get_json(PATH)
+
+
+def test_an_oversized_body_is_refused():
+    with responses.RequestsMock() as mock:
+        mock.add(responses.GET, 'https://fabric.example.test' + PATH, body=b' ' * (transport.MAX_BODY_BYTES + 1))
+        with FabricHttpClient('https://fabric.example.test', TokenIdentity('x'), retries=0) as client:
+            with pytest.raises(FabricError, match='body larger than 8388608 bytes'):
+                client.get_json(PATH)
+
+
+def test_the_emulator_accepts_our_signature_end_to_end(emu):
+    identity = AkSkIdentity('EMULATORAK', 'EMULATORSK', project_id='proj-1', security_token='sts-token')
+    with client_for(emu, identity=identity) as client:
+        listing = list_sessions(client, SessionQuery('ws-101', endpoint_id=None), page_size=100)
+    assert len(listing.sessions) == 101
+    assert [entry['auth'] for entry in emu.requests_log()] == ['aksk', 'aksk']
+
+
+def test_a_wrong_secret_key_is_rejected_by_the_emulator(emu):
+    with client_for(emu, identity=AkSkIdentity('EMULATORAK', 'WRONG', project_id='p')) as client:
+        with pytest.raises(FabricError) as caught:
+            client.get_json(PATH, QUERY)
+    assert (caught.value.status, caught.value.error_code) == (401, 'APIG.0301')
+
+
+def test_a_stale_signature_is_rejected_as_expired(emu):
+    stale = AkSkIdentity('EMULATORAK', 'EMULATORSK', project_id='p', clock=lambda: datetime.datetime(
+        2020, 1, 1, tzinfo=datetime.timezone.utc))
+    with client_for(emu, identity=stale) as client, pytest.raises(FabricError, match='request expired'):
+        client.get_json(PATH, QUERY)
+
+
+@pytest.fixture(scope='module')
+def tls_files(tmp_path_factory):
+    if not shutil.which('openssl'):
+        pytest.skip('openssl is needed to make a test certificate')
+    folder = tmp_path_factory.mktemp('tls')
+    cert, key = str(folder / 'cert.pem'), str(folder / 'key.pem')
+    subprocess.run(['openssl', 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+                    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+@pytest.fixture(scope='module')
+def tls_emulator(tls_files):
+    with FabricEmulator(certfile=tls_files[0], keyfile=tls_files[1]) as emu:
+        yield emu
+
+
+def test_an_unknown_ca_fails_tls_verification(tls_emulator):
+    with client_for(tls_emulator, retries=0) as client, pytest.raises(FabricError) as caught:
+        client.get_json(PATH, QUERY)
+    assert str(caught.value).startswith('TLS verification of 127.0.0.1:%d failed' % tls_emulator.port)
+    assert 'set ca_path' in str(caught.value)
+
+
+def test_ca_path_trusts_a_private_ca_even_with_requests_ca_bundle_set(tls_emulator, tls_files, monkeypatch):
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', os.devnull)
+    with client_for(tls_emulator, verify=tls_files[0]) as client:
+        assert client.get_json(PATH, QUERY).data['total'] == 101
+
+
+def test_validate_certs_false_wins_over_requests_ca_bundle(tls_emulator, monkeypatch):
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', os.devnull)
+    with client_for(tls_emulator, verify=False) as client:
+        assert client.get_json(PATH, QUERY).data['total'] == 101
