@@ -40,6 +40,14 @@ options:
     - Every page is fetched; this only changes how many requests that takes.
     type: int
     default: 100
+  concurrency:
+    description:
+    - How many pages are fetched at the same time, over one pool of connections, once the first page has told how
+      many sessions there are; several statuses are also queried side by side.
+    - Fewer requests are kept in flight while the API gateway throttles with HTTP 429.
+    - 1 to 16; V(1) fetches one page after the other.
+    type: int
+    default: 4
   max_results:
     description:
     - Stop after this many sessions (per workspace). When not set, every matching session is returned.

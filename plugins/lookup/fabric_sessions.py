@@ -14,7 +14,8 @@ description:
   - Each session is returned exactly as the service sent it, with a C(workspace_id) key added.
   - Runs on the controller. Connection options can be given as keyword arguments, as variables
     (for example C(fabric_endpoint) and C(fabric_auth_token)) or as environment variables.
-  - Every page is fetched; one connection pool serves every term of a call.
+  - Every page is fetched. One client and its pool of connections serve every term, and every later call with
+    the same connection options in the same Ansible process.
 author:
   - DataArts Fabric Ansible maintainers (@dataarts-fabric)
 options:
@@ -92,10 +93,13 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils.sessions import list_workspaces
+from ansible_collections.dataarts.fabric.plugins.module_utils.sessions import prepare_queries, run_queries
 from ansible_collections.dataarts.fabric.plugins.module_utils.transport import HAS_REQUESTS
-from ansible_collections.dataarts.fabric.plugins.module_utils.version import user_agent
-from ansible_collections.dataarts.fabric.plugins.plugin_utils.lookup_options import lookup_error, resolved_params
+from ansible_collections.dataarts.fabric.plugins.plugin_utils.lookup_options import (
+    lookup_error,
+    resolved_params,
+    shared_client,
+)
 
 display = Display()
 
@@ -107,7 +111,12 @@ class LookupModule(LookupBase):
             raise AnsibleLookupError(missing_required_lib('requests'))
         params = resolved_params(self, variables, kwargs)
         try:
-            listings = list_workspaces(params, terms, user_agent('lookup'), display.warning)
+            queries = prepare_queries(params, terms)
+            listings = run_queries(shared_client(params), queries, params, display.warning)
         except FabricError as exc:
             raise lookup_error(exc) from None
-        return [{**session, 'workspace_id': workspace} for workspace, listing in listings for session in listing.sessions]
+        return [
+            {**session, 'workspace_id': query.workspace_id}
+            for query, listing in zip(queries, listings)
+            for session in listing.sessions
+        ]

@@ -29,6 +29,7 @@ ID_RULE = '1 to 36 characters, only letters, digits and hyphens'
 REGION_PATTERN = re.compile(r'\A[a-z0-9]+(?:-[a-z0-9]+)*\Z')
 PAGE_SIZE_MAX = 100
 RETRIES_MAX = 10
+CONCURRENCY_MAX = 16
 BACKOFF_MAX_SECONDS = 30
 RETRY_AFTER_MAX_SECONDS = 60
 DERIVED_ENDPOINT = 'https://fabric.{region}.myhuaweicloud.com'
@@ -157,6 +158,14 @@ QUERY_OPTIONS = (
         default=PAGE_SIZE_MAX,
     ),
     Option(
+        'concurrency', 'int',
+        ('How many pages are fetched at the same time, over one pool of connections, once the first page has'
+         ' told how many sessions there are; several statuses are also queried side by side.',
+         'Fewer requests are kept in flight while the API gateway throttles with HTTP 429.',
+         '1 to %d; V(1) fetches one page after the other.' % CONCURRENCY_MAX),
+        default=4,
+    ),
+    Option(
         'max_results', 'int',
         ('Stop after this many sessions (per workspace). When not set, every matching session is returned.',),
     ),
@@ -277,6 +286,8 @@ def _check_auth(params: t.Mapping[str, t.Any]) -> None:
 def _check_ranges(params: t.Mapping[str, t.Any]) -> None:
     if not 1 <= params['page_size'] <= PAGE_SIZE_MAX:
         raise FabricError('page_size must be between 1 and %d, got %s' % (PAGE_SIZE_MAX, params['page_size']))
+    if not 1 <= params['concurrency'] <= CONCURRENCY_MAX:
+        raise FabricError('concurrency must be between 1 and %d, got %s' % (CONCURRENCY_MAX, params['concurrency']))
     if params['max_results'] is not None and params['max_results'] < 1:
         raise FabricError('max_results must be at least 1, got %s' % params['max_results'])
     if not params['timeout'] > 0:

@@ -8,14 +8,17 @@
 from __future__ import annotations
 
 import typing as t
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from .errors import FabricError
 from .options import SESSION_STATUSES, check_id, validate_params
-from .transport import FabricHttpClient, JsonResponse, open_client
+from .transport import FabricHttpClient, JsonResponse
 
 SESSIONS_PATH = '/v1/workspaces/%s/sessions'
+T = t.TypeVar('T')
+R = t.TypeVar('R')
 
 
 @dataclass(frozen=True)
@@ -86,41 +89,76 @@ def _session_key(session: dict[str, t.Any]) -> t.Hashable | None:
     return key if isinstance(key, (str, int)) else None
 
 
+def _in_parallel(function: t.Callable[[T], R], items: t.Sequence[T], workers: int) -> list[R]:
+    """``function`` over ``items``, results in the order of the items; no threads for a single item."""
+    if len(items) <= 1 or workers <= 1:
+        return [function(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
+        return list(pool.map(function, items))
+
+
+def _page_plan(start: int, end: int, page_size: int, cap: int | None) -> list[tuple[int, int]]:
+    """(offset, limit) of the pages covering records start..end-1: full pages (a list that grows meanwhile
+    fills them), except that no page asks past ``cap``."""
+    return [(offset, page_size if cap is None else min(page_size, cap - offset))
+            for offset in range(start, end, page_size)]
+
+
 def list_status(
     client: FabricHttpClient,
     query: SessionQuery,
     status: str | None,
     page_size: int,
-    max_results: int | None,
-    seen: set[t.Hashable],
+    max_results: int | None = None,
+    concurrency: int = 1,
 ) -> SessionListing:
-    """Every page of one status (or of all, for None): offset counts records, stop at total or a short page.
+    """Every page of one status (or of all, for None).
 
-    Sessions whose ID is in ``seen`` are skipped (offset paging repeats records when the list shifts).
-    ``max_results=0`` still makes one small request, so that ``total`` is the service's count.
+    The first page tells ``total``; the pages after it are planned by record offset and fetched
+    ``concurrency`` at a time, kept in the service's order. Planning repeats while the list grows (up to
+    ``max_results``) and stops after a short page. A session seen on an earlier page is not repeated (offset
+    paging repeats records when the list shifts). ``max_results=0`` still asks one small page, for ``total``.
     """
-    listing = SessionListing()
-    offset, first_total = 0, None
-    while True:
-        wanted = page_size if max_results is None else min(page_size, max_results - len(listing.sessions))
-        limit = max(wanted, 1)
-        page, listing.total = parse_page(client.get_json(query.path, query.query_pairs(status, offset, limit)), limit)
-        first_total = listing.total if first_total is None else first_total
-        offset += len(page)
-        for session in page[:wanted]:
-            key = _session_key(session)
-            if key is None or key not in seen:
-                seen.add(key)
-                listing.sessions.append(session)
-        done = max_results is not None and len(listing.sessions) >= max_results
-        if done or len(page) < limit or offset >= listing.total:
+    def fetch(page: tuple[int, int]) -> tuple[list[dict[str, t.Any]], int]:
+        offset, limit = page
+        return parse_page(client.get_json(query.path, query.query_pairs(status, offset, limit)), limit)
+
+    first_limit = page_size if max_results is None else max(min(page_size, max_results), 1)
+    first_page, first_total = fetch((0, first_limit))
+    pages, totals = [first_page], [first_total]
+    covered, short = len(first_page), len(first_page) < first_limit
+    while not short:
+        end = totals[-1] if max_results is None else min(totals[-1], max_results)
+        plan = _page_plan(covered, end, page_size, max_results)
+        if not plan:
             break
-    if first_total != listing.total:
+        for (_offset, limit), (page, total) in zip(plan, _in_parallel(fetch, plan, concurrency)):
+            pages.append(page)
+            totals.append(total)
+            short = short or len(page) < limit
+        covered = plan[-1][0] + len(pages[-1])
+
+    listing = SessionListing(total=totals[-1])
+    listing.sessions = _unique([session for page in pages for session in page], set(), max_results)
+    if len(set(totals)) > 1:
         listing.warnings.append(
             'the number of sessions in workspace %s%s changed from %d to %d while it was listed: sessions created'
             ' or closed meanwhile may be missing' % (
-                query.workspace_id, ' with status %s' % status if status else '', first_total, listing.total))
+                query.workspace_id, ' with status %s' % status if status else '', first_total, totals[-1]))
     return listing
+
+
+def _unique(sessions: t.Iterable[dict[str, t.Any]], seen: set[t.Hashable], cap: int | None) -> list[dict[str, t.Any]]:
+    """Sessions in order, each ID once (sessions without an ID are kept), at most ``cap`` of them."""
+    unique = []
+    for session in sessions:
+        if cap is not None and len(unique) >= cap:
+            break
+        key = _session_key(session)
+        if key is None or key not in seen:
+            seen.add(key)
+            unique.append(session)
+    return unique
 
 
 def list_sessions(
@@ -128,42 +166,47 @@ def list_sessions(
     query: SessionQuery,
     page_size: int,
     max_results: int | None = None,
+    concurrency: int = 1,
 ) -> SessionListing:
-    """One listing per status in the query, merged in the order given.
+    """One listing per status in the query, the statuses queried side by side, merged in the order given.
 
     ``max_results`` caps the merged list; ``total`` is the service's count summed over the statuses.
     """
-    merged = SessionListing()
-    seen: set[t.Hashable] = set()
-    for status in query.statuses:
-        remaining = None if max_results is None else max(max_results - len(merged.sessions), 0)
-        listing = list_status(client, query, status, page_size, remaining, seen)
-        merged.sessions.extend(listing.sessions)
-        merged.total += listing.total
-        merged.warnings.extend(listing.warnings)
+    listings = _in_parallel(
+        lambda status: list_status(client, query, status, page_size, max_results, concurrency),
+        query.statuses, len(query.statuses))
+    merged = SessionListing(total=sum(listing.total for listing in listings))
+    merged.sessions = _unique((s for listing in listings for s in listing.sessions), set(), max_results)
+    merged.warnings = [warning for listing in listings for warning in listing.warnings]
     return merged
 
 
-def list_workspaces(
-    params: t.Mapping[str, t.Any],
-    workspace_ids: t.Sequence[str],
-    agent: str,
-    warn: t.Callable[[str], None],
-) -> list[tuple[str, SessionListing]]:
-    """What the module and the lookup both do: check every input, then list each workspace over one client.
-
-    ``params`` are normalized options. Warnings (retries made, lists that changed while read) go to ``warn``,
-    also when the listing fails.
-    """
+def prepare_queries(params: t.Mapping[str, t.Any], workspace_ids: t.Sequence[str]) -> list[SessionQuery]:
+    """Every check that can be made before a request: the options, then each workspace ID."""
     validate_params(params)
-    queries = [SessionQuery.from_params(workspace_id, params) for workspace_id in workspace_ids]
-    results = []
-    with open_client(params, agent) as client:
-        try:
-            for query in queries:
-                listing = list_sessions(client, query, params['page_size'], params['max_results'])
-                results.append((query.workspace_id, listing))
-        finally:
-            for warning in client.retry_warnings() + [w for _ws, listing in results for w in listing.warnings]:
+    return [SessionQuery.from_params(workspace_id, params) for workspace_id in workspace_ids]
+
+
+def run_queries(
+    client: FabricHttpClient,
+    queries: t.Sequence[SessionQuery],
+    params: t.Mapping[str, t.Any],
+    warn: t.Callable[[str], None],
+) -> list[SessionListing]:
+    """What the module and the lookup both do once the inputs are checked: list each workspace in turn.
+
+    Warnings (retries made, lists that changed while read) go to ``warn``, also when the listing fails.
+    """
+    first_event = len(client.retry_events)
+    listings: list[SessionListing] = []
+    try:
+        for query in queries:
+            listings.append(list_sessions(client, query, params['page_size'], params['max_results'],
+                                          params['concurrency']))
+    finally:
+        for warning in client.retry_warnings(since=first_event):
+            warn(warning)
+        for listing in listings:
+            for warning in listing.warnings:
                 warn(warning)
-    return results
+    return listings

@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 import random
 import socket
+import threading
 import traceback
 import typing as t
 from urllib.parse import urlsplit, urlunsplit
 
 from .auth import Identity, identity_from_params
 from .errors import FabricError, error_from_response
-from .options import BACKOFF_MAX_SECONDS, RETRY_AFTER_MAX_SECONDS, endpoint_url
+from .options import BACKOFF_MAX_SECONDS, CONCURRENCY_MAX, RETRY_AFTER_MAX_SECONDS, endpoint_url
 from .signer import canonical_query
 from .version import user_agent
 
@@ -37,7 +38,6 @@ else:
 
 RETRY_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
 DEFAULT_BACKOFF = 0.5
-POOL_SIZE = 16
 MAX_BODY_BYTES = 8 * 1024 * 1024
 READ_CHUNK = 64 * 1024
 
@@ -176,10 +176,46 @@ def transport_error(exc: Exception, url: str, timeout: float) -> FabricError:
     return FabricError('GET %s failed without a response: %s' % (where, innermost))
 
 
+class AdaptiveLimit:
+    """How many requests may be in flight: halved on every HTTP 429, grown back by one after a run of
+    successes (additive increase, multiplicative decrease), never above the configured concurrency."""
+
+    def __init__(self, maximum: int) -> None:
+        self.maximum = self.current = max(1, maximum)
+        self._in_flight = 0
+        self._successes = 0
+        self._changed = threading.Condition()
+
+    def __enter__(self) -> 'AdaptiveLimit':
+        with self._changed:
+            self._changed.wait_for(lambda: self._in_flight < self.current)
+            self._in_flight += 1
+        return self
+
+    def __exit__(self, *exc_info: t.Any) -> None:
+        with self._changed:
+            self._in_flight -= 1
+            self._changed.notify_all()
+
+    def throttled(self) -> None:
+        with self._changed:
+            self.current = max(1, self.current // 2)
+            self._successes = 0
+
+    def succeeded(self) -> None:
+        with self._changed:
+            self._successes += 1
+            if self.current < self.maximum and self._successes >= 2 * self.current:
+                self.current += 1
+                self._successes = 0
+                self._changed.notify_all()
+
+
 class FabricHttpClient:
     """GETs JSON from one endpoint with one identity over one connection pool.
 
-    ``retry_events`` collects every retry made, for the caller to report.
+    ``retry_events`` collects every retry made, for the caller to report. The client is safe to share
+    between threads; ``concurrency`` bounds the requests in flight, fewer while the gateway throttles.
     """
 
     def __init__(
@@ -191,6 +227,7 @@ class FabricHttpClient:
         retries: int = 3,
         backoff: float = DEFAULT_BACKOFF,
         user_agent: str = user_agent('client'),
+        concurrency: int = 1,
     ) -> None:
         self.base_url = base_url.rstrip('/')
         self.retries = retries
@@ -203,8 +240,9 @@ class FabricHttpClient:
             # on stderr would only bury the play's output.
             urllib3.disable_warnings(InsecureRequestWarning)
         self._session = requests.Session()
-        policy = retry_policy(retries, backoff, on_retry=self.retry_events.append)
-        adapter = HTTPAdapter(max_retries=policy, pool_connections=1, pool_maxsize=POOL_SIZE)
+        self.in_flight = AdaptiveLimit(concurrency)
+        policy = retry_policy(retries, backoff, on_retry=self._on_retry)
+        adapter = HTTPAdapter(max_retries=policy, pool_connections=1, pool_maxsize=CONCURRENCY_MAX)
         self._session.mount('http://', adapter)
         self._session.mount('https://', adapter)
         self._session.headers.update({'User-Agent': user_agent, 'Accept': 'application/json'})
@@ -218,8 +256,13 @@ class FabricHttpClient:
     def close(self) -> None:
         self._session.close()
 
-    def retry_warnings(self) -> list[str]:
-        return [event.describe(self.retries) for event in self.retry_events]
+    def _on_retry(self, event: RetryEvent) -> None:
+        self.retry_events.append(event)
+        if event.status == 429:
+            self.in_flight.throttled()
+
+    def retry_warnings(self, since: int = 0) -> list[str]:
+        return [event.describe(self.retries) for event in self.retry_events[since:]]
 
     def url_for(self, path: str, query: t.Sequence[t.Tuple[str, str]] = ()) -> str:
         url = self.base_url + path
@@ -227,6 +270,12 @@ class FabricHttpClient:
 
     def get_json(self, path: str, query: t.Sequence[t.Tuple[str, str]] = ()) -> JsonResponse:
         url = self.url_for(path, query)
+        with self.in_flight:
+            response, body = self._get(url)
+        self.in_flight.succeeded()
+        return _decode(response, body, url)
+
+    def _get(self, url: str) -> tuple['requests.Response', bytes]:
         try:
             # verify is passed on every call: a Session-level value loses to REQUESTS_CA_BUNDLE.
             response = self._session.get(
@@ -238,10 +287,9 @@ class FabricHttpClient:
                 stream=True,
             )
             with response:
-                body = _read_body(response, url)
+                return response, _read_body(response, url)
         except requests.exceptions.RequestException as exc:
             raise transport_error(exc, url, self._timeout) from None
-        return _decode(response, body, url)
 
 
 def _read_body(response: 'requests.Response', url: str) -> bytes:
@@ -298,4 +346,5 @@ def open_client(params: t.Mapping[str, t.Any], agent: str) -> FabricHttpClient:
         retries=params['retries'],
         backoff=params['retry_backoff'],
         user_agent=agent,
+        concurrency=params['concurrency'],
     )

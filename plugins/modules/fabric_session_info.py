@@ -187,8 +187,12 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError
 from ansible_collections.dataarts.fabric.plugins.module_utils.options import module_argument_spec, normalize_params
-from ansible_collections.dataarts.fabric.plugins.module_utils.sessions import list_workspaces
-from ansible_collections.dataarts.fabric.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.dataarts.fabric.plugins.module_utils.sessions import prepare_queries, run_queries
+from ansible_collections.dataarts.fabric.plugins.module_utils.transport import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    open_client,
+)
 from ansible_collections.dataarts.fabric.plugins.module_utils.version import user_agent
 
 
@@ -200,9 +204,11 @@ def main() -> None:
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
 
+    params = normalize_params(module.params)
     try:
-        [(_workspace, listing)] = list_workspaces(
-            normalize_params(module.params), [module.params['workspace_id']], user_agent('module'), module.warn)
+        queries = prepare_queries(params, [module.params['workspace_id']])
+        with open_client(params, user_agent('module')) as client:
+            [listing] = run_queries(client, queries, params, module.warn)
     except FabricError as exc:
         module.fail_json(msg=str(exc), **exc.details())
     module.exit_json(changed=False, **listing.as_result())

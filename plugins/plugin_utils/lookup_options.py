@@ -13,7 +13,18 @@ from ansible.errors import AnsibleLookupError
 from ansible.plugins import AnsiblePlugin
 
 from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils.options import OPTION_NAMES, normalize_params
+from ansible_collections.dataarts.fabric.plugins.module_utils.options import (
+    CONNECTION_OPTIONS,
+    OPTION_NAMES,
+    normalize_params,
+)
+from ansible_collections.dataarts.fabric.plugins.module_utils.transport import FabricHttpClient, open_client
+from ansible_collections.dataarts.fabric.plugins.module_utils.version import user_agent
+
+# Clients by connection options, so that the calls of one Ansible process share their connection pools.
+# Kept in memory only; the key holds the credentials that select the client, never logged.
+_CLIENTS: dict[tuple[t.Any, ...], FabricHttpClient] = {}
+_CLIENT_KEYS = tuple(option.name for option in CONNECTION_OPTIONS) + ('concurrency',)
 
 
 def resolved_params(plugin: AnsiblePlugin, variables: t.Mapping[str, t.Any] | None, direct: dict[str, t.Any]):
@@ -25,3 +36,11 @@ def resolved_params(plugin: AnsiblePlugin, variables: t.Mapping[str, t.Any] | No
 
 def lookup_error(exc: FabricError) -> AnsibleLookupError:
     return AnsibleLookupError(str(exc))
+
+
+def shared_client(params: t.Mapping[str, t.Any]) -> FabricHttpClient:
+    """The client for these (validated) connection options, made on first use."""
+    key = tuple(params[name] for name in _CLIENT_KEYS)
+    if key not in _CLIENTS:
+        _CLIENTS[key] = open_client(params, user_agent('lookup'))
+    return _CLIENTS[key]

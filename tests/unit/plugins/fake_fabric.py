@@ -29,11 +29,12 @@ def make_sessions(count, statuses=STATUSES):
 
 
 class FakeFabric:
-    def __init__(self, mock: responses.RequestsMock, workspaces: dict) -> None:
+    def __init__(self, mock: responses.RequestsMock | None, workspaces: dict) -> None:
         self.workspaces = workspaces
         self.requests = []
         self.before_page = None  # optional hook(workspace_sessions, query) run before a page is served
-        mock.add_callback(responses.GET, URL_PATTERN, callback=self._serve)
+        if mock is not None:  # None: the caller wraps _serve in a callback of its own
+            mock.add_callback(responses.GET, URL_PATTERN, callback=self._serve)
 
     def _serve(self, request):
         parts = urlsplit(request.url)

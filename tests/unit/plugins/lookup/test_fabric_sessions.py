@@ -17,6 +17,7 @@ from ansible.module_utils.testing import patch_module_args
 from ansible.plugins.loader import lookup_loader
 
 from ansible_collections.dataarts.fabric.plugins.modules import fabric_session_info
+from ansible_collections.dataarts.fabric.plugins.plugin_utils import lookup_options
 from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
     ENDPOINT,
     URL_PATTERN,
@@ -131,3 +132,13 @@ def test_service_errors_keep_status_code_and_request_id_without_secrets(mock, lo
     for fragment in ('HTTP 403', 'error_code: 403', 'X-Auth-Token is invalid in the request', 'rid-403'):
         assert fragment in text
     assert TOKEN not in text
+
+
+def test_calls_with_the_same_connection_share_one_client(mock, lookup):
+    FakeFabric(mock, {'ws-a': make_sessions(2), 'ws-b': make_sessions(3)})
+    lookup_options._CLIENTS.clear()
+    assert len(lookup.run(['ws-a'], variables={}, endpoint=ENDPOINT, auth_token=TOKEN)) == 2
+    assert len(lookup.run(['ws-b'], variables={}, endpoint=ENDPOINT, auth_token=TOKEN, status=['FAIL'])) == 0
+    assert len(lookup_options._CLIENTS) == 1
+    lookup.run(['ws-a'], variables={}, endpoint=ENDPOINT, auth_token='another-token')
+    assert len(lookup_options._CLIENTS) == 2

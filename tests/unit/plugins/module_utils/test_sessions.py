@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
 import responses
@@ -13,7 +15,7 @@ import responses
 from ansible_collections.dataarts.fabric.plugins.module_utils.auth import AkSkIdentity, TokenIdentity
 from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError
 from ansible_collections.dataarts.fabric.plugins.module_utils.sessions import SessionQuery, list_sessions
-from ansible_collections.dataarts.fabric.plugins.module_utils.transport import FabricHttpClient
+from ansible_collections.dataarts.fabric.plugins.module_utils.transport import AdaptiveLimit, FabricHttpClient
 from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
     ENDPOINT,
     URL_PATTERN,
@@ -39,9 +41,9 @@ def client():
         yield fabric_client
 
 
-def listing_of(client, workspace='ws', page_size=100, max_results=None, **filters):
+def listing_of(client, workspace='ws', page_size=100, max_results=None, concurrency=1, **filters):
     query = SessionQuery(workspace, tuple(filters.pop('statuses', (None,))), **filters)
-    return list_sessions(client, query, page_size, max_results)
+    return list_sessions(client, query, page_size, max_results, concurrency)
 
 
 @pytest.mark.parametrize('count,page_size,offsets', [
@@ -94,7 +96,7 @@ def test_several_statuses_are_one_query_each_merged_in_order(mock, client):
     assert listing.total == len(fail) + len(running)
     assert listing.counts['FAIL'] == len(fail) and listing.counts['RUNNING'] == len(running)
     assert listing.counts['CLOSED'] == 0
-    assert [(q['status'], q['offset']) for q in fake.queries] == [
+    assert sorted((q['status'], q['offset']) for q in fake.queries) == [
         ('FAIL', '0'), ('FAIL', '2'), ('RUNNING', '0'), ('RUNNING', '2'), ('RUNNING', '4')]
 
 
@@ -103,7 +105,7 @@ def test_max_results_across_statuses_still_counts_every_status(mock, client):
     listing = listing_of(client, statuses=('RUNNING', 'FAIL'), max_results=5)
     assert [s['status'] for s in listing.sessions] == ['RUNNING'] * 5
     assert listing.total == 20
-    assert [(q['status'], q['limit']) for q in fake.queries] == [('RUNNING', '5'), ('FAIL', '1')]
+    assert sorted((q['status'], q['limit']) for q in fake.queries) == [('FAIL', '5'), ('RUNNING', '5')]
 
 
 def test_filters_and_paging_are_sent_as_a_sorted_encoded_query(mock, client):
@@ -189,3 +191,84 @@ def test_an_invalid_workspace_id_is_refused_before_any_request(mock):
     with pytest.raises(FabricError, match='workspace_id must be 1 to 36 characters'):
         SessionQuery.from_params('../x', {'status': None, 'endpoint_id': None, 'session_id': None})
     assert len(mock.calls) == 0
+
+
+class InFlightCounter:
+    """A responses callback wrapper that records the most requests it saw at the same time."""
+
+    def __init__(self, fake):
+        self.fake, self.now, self.peak = fake, 0, 0
+        self.lock = threading.Lock()
+
+    def __call__(self, request):
+        with self.lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+        time.sleep(0.02)  # long enough for concurrent pages to overlap
+        try:
+            return self.fake._serve(request)
+        finally:
+            with self.lock:
+                self.now -= 1
+
+
+@pytest.mark.parametrize('concurrency', [1, 3, 8])
+def test_concurrent_pages_keep_the_service_order_and_bound_what_is_in_flight(concurrency):
+    sessions = make_sessions(1234)
+    with responses.RequestsMock() as mock:
+        fake = FakeFabric(None, {'ws': sessions})
+        counter = InFlightCounter(fake)
+        mock.add_callback(responses.GET, URL_PATTERN, callback=counter)
+        with FabricHttpClient(ENDPOINT, TokenIdentity('t'), retries=0, concurrency=concurrency) as client:
+            listing = listing_of(client, concurrency=concurrency)
+    assert listing.sessions == sessions and listing.total == 1234
+    assert sorted(int(q['offset']) for q in fake.queries) == list(range(0, 1234, 100))
+    assert counter.peak == concurrency
+
+
+def test_concurrent_listing_stops_at_max_results(mock):
+    fake = FakeFabric(mock, {'ws': make_sessions(1000)})
+    with FabricHttpClient(ENDPOINT, TokenIdentity('t'), retries=0, concurrency=4) as client:
+        listing = listing_of(client, max_results=250, concurrency=4)
+    assert listing.sessions == make_sessions(1000)[:250]
+    assert sorted((int(q['offset']), q['limit']) for q in fake.queries) == [(0, '100'), (100, '100'), (200, '50')]
+
+
+def test_a_list_growing_during_a_concurrent_listing_is_read_to_its_new_end(mock):
+    fake = FakeFabric(mock, {'ws': make_sessions(300)})
+    extra = make_sessions(305)[300:]
+
+    def grow_once(current, query):
+        if query['offset'] == '200' and extra:
+            current.extend([extra.pop(0) for _ in range(5)])
+
+    fake.before_page = grow_once
+    with FabricHttpClient(ENDPOINT, TokenIdentity('t'), retries=0, concurrency=4) as client:
+        listing = listing_of(client, concurrency=4)
+    assert [s['session_id'] for s in listing.sessions] == [s['session_id'] for s in make_sessions(305)]
+    assert listing.total == 305
+    assert 'changed from 300 to 305' in listing.warnings[0]
+
+
+def test_the_in_flight_limit_halves_on_throttling_and_grows_back():
+    limit = AdaptiveLimit(8)
+    limit.throttled()
+    limit.throttled()
+    assert limit.current == 2
+    for _success in range(4):
+        limit.succeeded()
+    assert limit.current == 3
+    for _success in range(100):
+        limit.succeeded()
+    assert limit.current == 8
+    for _throttle in range(10):
+        limit.throttled()
+    assert limit.current == 1
+
+
+def test_a_429_slows_the_client_down(mock):
+    mock.add(responses.GET, URL_PATTERN, status=429, json={'error_code': 'APIG.1015', 'error_msg': 'throttled'})
+    mock.add(responses.GET, URL_PATTERN, json={'sessions': [], 'total': 0})
+    with FabricHttpClient(ENDPOINT, TokenIdentity('t'), retries=1, backoff=0, concurrency=8) as client:
+        listing_of(client)
+        assert client.in_flight.current == 4
