@@ -29,13 +29,14 @@ options:
   auth_token:
     description:
     - IAM token sent as the C(X-Auth-Token) header.
-    - Mutually exclusive with O(access_key) and O(secret_key).
+    - 'One of the three ways to authenticate, with O(access_key) and O(secret_key), and with O(username), O(password)
+      and O(domain_name): configure exactly one.'
     - When not set, the environment variable E(DATAARTS_FABRIC_AUTH_TOKEN) is used.
     type: str
   access_key:
     description:
     - Access key ID (AK) used to sign every request with C(SDK-HMAC-SHA256), as the official SDKs do.
-    - Requires O(secret_key); mutually exclusive with O(auth_token).
+    - Requires O(secret_key). One of the three ways to authenticate (see O(auth_token)).
     - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_AK), E(HW_ACCESS_KEY) that is set is
       used.
     type: str
@@ -54,10 +55,45 @@ options:
     type: str
   project_id:
     description:
-    - Project ID sent and signed as C(X-Project-Id) with AK/SK signing.
+    - Project ID sent and signed as C(X-Project-Id) with AK/SK signing; with O(username) and O(password), the project
+      the token is scoped to.
     - The API gateway rejects signed requests without it for project-level services such as this one.
     - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_PROJECT_ID), E(HW_PROJECT_ID) that
       is set is used.
+    type: str
+  username:
+    description:
+    - Name of an IAM user whose password is exchanged for an IAM token at O(iam_endpoint).
+    - Requires O(password), O(domain_name), and O(project_id) or O(project_name) as the scope of the token.
+    - The token is fetched once per run and shared by every page, term and lookup call; when the API answers HTTP
+      401 it is fetched again once.
+    - When not set, the first of the environment variables E(DATAARTS_FABRIC_USERNAME), E(HW_USER_NAME) that is
+      set is used.
+    type: str
+  password:
+    description:
+    - Password of O(username). It is only sent to O(iam_endpoint), never logged.
+    - When not set, the first of the environment variables E(DATAARTS_FABRIC_PASSWORD), E(HW_PASSWORD) that is set
+      is used.
+    type: str
+  domain_name:
+    description:
+    - Account (domain) name that O(username) belongs to.
+    - When not set, the first of the environment variables E(DATAARTS_FABRIC_DOMAIN_NAME), E(HW_DOMAIN_NAME) that
+      is set is used.
+    type: str
+  project_name:
+    description:
+    - Project name, for example V(cn-north-4), scoping the token fetched with O(username) and O(password) when O(project_id)
+      is not set.
+    - When not set, the first of the environment variables E(DATAARTS_FABRIC_PROJECT_NAME), E(HW_PROJECT_NAME) that
+      is set is used.
+    type: str
+  iam_endpoint:
+    description:
+    - Base URL of the IAM service that exchanges O(username) and O(password) for a token.
+    - When not set, it is derived from O(region) as C(https://iam.{region}.myhuaweicloud.com).
+    - When not set, the environment variable E(DATAARTS_FABRIC_IAM_ENDPOINT) is used.
     type: str
   validate_certs:
     description:
@@ -131,7 +167,8 @@ options:
   auth_token:
     description:
     - IAM token sent as the C(X-Auth-Token) header.
-    - Mutually exclusive with O(access_key) and O(secret_key).
+    - 'One of the three ways to authenticate, with O(access_key) and O(secret_key), and with O(username), O(password)
+      and O(domain_name): configure exactly one.'
     - When not set, the environment variable E(DATAARTS_FABRIC_AUTH_TOKEN) is used.
     type: str
     env:
@@ -141,7 +178,7 @@ options:
   access_key:
     description:
     - Access key ID (AK) used to sign every request with C(SDK-HMAC-SHA256), as the official SDKs do.
-    - Requires O(secret_key); mutually exclusive with O(auth_token).
+    - Requires O(secret_key). One of the three ways to authenticate (see O(auth_token)).
     - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_AK), E(HW_ACCESS_KEY) that is set is
       used.
     type: str
@@ -175,7 +212,8 @@ options:
     - name: fabric_security_token
   project_id:
     description:
-    - Project ID sent and signed as C(X-Project-Id) with AK/SK signing.
+    - Project ID sent and signed as C(X-Project-Id) with AK/SK signing; with O(username) and O(password), the project
+      the token is scoped to.
     - The API gateway rejects signed requests without it for project-level services such as this one.
     - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_PROJECT_ID), E(HW_PROJECT_ID) that
       is set is used.
@@ -185,6 +223,64 @@ options:
     - name: HUAWEICLOUD_SDK_PROJECT_ID
     vars:
     - name: fabric_project_id
+  username:
+    description:
+    - Name of an IAM user whose password is exchanged for an IAM token at O(iam_endpoint).
+    - Requires O(password), O(domain_name), and O(project_id) or O(project_name) as the scope of the token.
+    - The token is fetched once per run and shared by every page, term and lookup call; when the API answers HTTP
+      401 it is fetched again once.
+    - When not set, the first of the environment variables E(DATAARTS_FABRIC_USERNAME), E(HW_USER_NAME) that is
+      set is used.
+    type: str
+    env:
+    - name: HW_USER_NAME
+    - name: DATAARTS_FABRIC_USERNAME
+    vars:
+    - name: fabric_username
+  password:
+    description:
+    - Password of O(username). It is only sent to O(iam_endpoint), never logged.
+    - When not set, the first of the environment variables E(DATAARTS_FABRIC_PASSWORD), E(HW_PASSWORD) that is set
+      is used.
+    type: str
+    env:
+    - name: HW_PASSWORD
+    - name: DATAARTS_FABRIC_PASSWORD
+    vars:
+    - name: fabric_password
+  domain_name:
+    description:
+    - Account (domain) name that O(username) belongs to.
+    - When not set, the first of the environment variables E(DATAARTS_FABRIC_DOMAIN_NAME), E(HW_DOMAIN_NAME) that
+      is set is used.
+    type: str
+    env:
+    - name: HW_DOMAIN_NAME
+    - name: DATAARTS_FABRIC_DOMAIN_NAME
+    vars:
+    - name: fabric_domain_name
+  project_name:
+    description:
+    - Project name, for example V(cn-north-4), scoping the token fetched with O(username) and O(password) when O(project_id)
+      is not set.
+    - When not set, the first of the environment variables E(DATAARTS_FABRIC_PROJECT_NAME), E(HW_PROJECT_NAME) that
+      is set is used.
+    type: str
+    env:
+    - name: HW_PROJECT_NAME
+    - name: DATAARTS_FABRIC_PROJECT_NAME
+    vars:
+    - name: fabric_project_name
+  iam_endpoint:
+    description:
+    - Base URL of the IAM service that exchanges O(username) and O(password) for a token.
+    - When not set, it is derived from O(region) as C(https://iam.{region}.myhuaweicloud.com).
+    - When not set, the environment variable E(DATAARTS_FABRIC_IAM_ENDPOINT) is used.
+    type: str
+    env:
+    - name: DATAARTS_FABRIC_IAM_ENDPOINT
+    vars:
+    - name: fabric_iam_endpoint
   validate_certs:
     description:
     - Whether to verify the TLS certificate of the endpoint.

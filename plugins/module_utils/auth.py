@@ -12,6 +12,7 @@ inside the identity: ``repr()`` never shows them.
 from __future__ import annotations
 
 import datetime
+import threading
 import typing as t
 from urllib.parse import parse_qsl, urlsplit
 
@@ -23,6 +24,10 @@ class Identity:
 
     def headers_for(self, method: str, url: str, body: bytes = b'') -> dict[str, str]:
         raise NotImplementedError
+
+    def refresh(self, sent_headers: t.Mapping[str, str]) -> bool:
+        """After HTTP 401 for a request sent with ``sent_headers``: True when sending it again may succeed."""
+        return False
 
     def __repr__(self) -> str:
         return '<%s identity>' % self.kind
@@ -73,10 +78,73 @@ class AkSkIdentity(Identity):
         return headers
 
 
-def identity_from_params(params: t.Mapping[str, t.Any]) -> Identity:
-    """The identity the (already validated) options describe."""
+class ExchangedTokenIdentity(Identity):
+    """A token obtained from IAM on first use, shared by every request (and thread) of the client, renewed
+    when it is about to expire or when the API rejects it."""
+
+    kind = 'password'
+    RENEW_BEFORE = datetime.timedelta(minutes=5)
+
+    def __init__(
+        self,
+        exchange: t.Callable[[], tuple[str, datetime.datetime | None]],
+        clock: t.Callable[[], datetime.datetime] | None = None,
+    ) -> None:
+        self._exchange = exchange
+        self._clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
+        self._token: str | None = None
+        self._expires: datetime.datetime | None = None
+        self._lock = threading.Lock()
+        self.exchanges = 0
+
+    def _current_token(self) -> str:
+        with self._lock:
+            expiring = self._expires is not None and self._expires - self.RENEW_BEFORE <= self._clock()
+            if self._token is None or expiring:
+                self._token, self._expires = self._exchange()
+                self.exchanges += 1
+            return self._token
+
+    def headers_for(self, method: str, url: str, body: bytes = b'') -> dict[str, str]:
+        return {'X-Auth-Token': self._current_token()}
+
+    def refresh(self, sent_headers: t.Mapping[str, str]) -> bool:
+        with self._lock:
+            if self._token is not None and self._token == sent_headers.get('X-Auth-Token'):
+                self._token = None  # unless another thread already replaced it
+        return True
+
+
+def password_auth_body(params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """The IAM request (Keystone v3 shape) exchanging a user's password for a project-scoped token."""
+    project = {'id': params['project_id']} if params['project_id'] else {'name': params['project_name']}
+    user = {'name': params['username'], 'password': params['password'], 'domain': {'name': params['domain_name']}}
+    return {'auth': {'identity': {'methods': ['password'], 'password': {'user': user}},
+                     'scope': {'project': project}}}
+
+
+def parse_expiry(value: t.Any) -> datetime.datetime | None:
+    """IAM's ``expires_at`` (``2025-07-23T08:42:39.123000Z``), or None when it cannot be read."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value.strip().replace('Z', '+00:00'))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
+
+
+def identity_from_params(
+    params: t.Mapping[str, t.Any],
+    exchange: t.Callable[[], tuple[str, datetime.datetime | None]] | None = None,
+) -> Identity:
+    """The identity the (already validated) options describe; ``exchange`` fetches a token for a password."""
     if params['auth_token'] is not None:
         return TokenIdentity(params['auth_token'])
+    if params['username'] is not None:
+        if exchange is None:
+            raise ValueError('a password identity needs a token exchange')
+        return ExchangedTokenIdentity(exchange)
     return AkSkIdentity(
         params['access_key'],
         params['secret_key'],

@@ -33,6 +33,13 @@ CONCURRENCY_MAX = 16
 BACKOFF_MAX_SECONDS = 30
 RETRY_AFTER_MAX_SECONDS = 60
 DERIVED_ENDPOINT = 'https://fabric.{region}.myhuaweicloud.com'
+DERIVED_IAM_ENDPOINT = 'https://iam.{region}.myhuaweicloud.com'
+AUTH_CHOICES = (
+    ('auth_token', ('auth_token',)),
+    ('access_key and secret_key', ('access_key', 'secret_key')),
+    ('username, password and domain_name', ('username', 'password', 'domain_name')),
+)
+AUTH_CHOICES_TEXT = '; '.join(label for label, names in AUTH_CHOICES)
 LOOKUP_VAR_PREFIX = 'fabric_'
 
 
@@ -68,13 +75,14 @@ CONNECTION_OPTIONS = (
     Option(
         'auth_token', 'str',
         ('IAM token sent as the C(X-Auth-Token) header.',
-         'Mutually exclusive with O(access_key) and O(secret_key).'),
+         'One of the three ways to authenticate, with O(access_key) and O(secret_key), and with O(username),'
+         ' O(password) and O(domain_name): configure exactly one.'),
         env=('DATAARTS_FABRIC_AUTH_TOKEN',), no_log=True,
     ),
     Option(
         'access_key', 'str',
         ('Access key ID (AK) used to sign every request with C(SDK-HMAC-SHA256), as the official SDKs do.',
-         'Requires O(secret_key); mutually exclusive with O(auth_token).'),
+         'Requires O(secret_key). One of the three ways to authenticate (see O(auth_token)).'),
         env=('HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY'),
     ),
     Option(
@@ -90,9 +98,40 @@ CONNECTION_OPTIONS = (
     ),
     Option(
         'project_id', 'str',
-        ('Project ID sent and signed as C(X-Project-Id) with AK/SK signing.',
+        ('Project ID sent and signed as C(X-Project-Id) with AK/SK signing; with O(username) and O(password), the'
+         ' project the token is scoped to.',
          'The API gateway rejects signed requests without it for project-level services such as this one.'),
         env=('HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID'),
+    ),
+    Option(
+        'username', 'str',
+        ('Name of an IAM user whose password is exchanged for an IAM token at O(iam_endpoint).',
+         'Requires O(password), O(domain_name), and O(project_id) or O(project_name) as the scope of the token.',
+         'The token is fetched once per run and shared by every page, term and lookup call; when the API answers'
+         ' HTTP 401 it is fetched again once.'),
+        env=('DATAARTS_FABRIC_USERNAME', 'HW_USER_NAME'),
+    ),
+    Option(
+        'password', 'str',
+        ('Password of O(username). It is only sent to O(iam_endpoint), never logged.',),
+        env=('DATAARTS_FABRIC_PASSWORD', 'HW_PASSWORD'), no_log=True,
+    ),
+    Option(
+        'domain_name', 'str',
+        ('Account (domain) name that O(username) belongs to.',),
+        env=('DATAARTS_FABRIC_DOMAIN_NAME', 'HW_DOMAIN_NAME'),
+    ),
+    Option(
+        'project_name', 'str',
+        ('Project name, for example V(cn-north-4), scoping the token fetched with O(username) and O(password)'
+         ' when O(project_id) is not set.',),
+        env=('DATAARTS_FABRIC_PROJECT_NAME', 'HW_PROJECT_NAME'),
+    ),
+    Option(
+        'iam_endpoint', 'str',
+        ('Base URL of the IAM service that exchanges O(username) and O(password) for a token.',
+         'When not set, it is derived from O(region) as C(https://iam.{region}.myhuaweicloud.com).'),
+        env=('DATAARTS_FABRIC_IAM_ENDPOINT',),
     ),
     Option(
         'validate_certs', 'bool',
@@ -256,31 +295,46 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _check_endpoint(endpoint: str, allow_plain_http: bool) -> None:
-    parts = urlsplit(endpoint)
+def _check_url(option: str, url: str, allow_plain_http: bool) -> None:
+    parts = urlsplit(url)
     if parts.scheme not in ('http', 'https') or not parts.hostname:
-        raise FabricError('endpoint must be an http:// or https:// URL with a host name, got %r' % endpoint)
+        raise FabricError('%s must be an http:// or https:// URL with a host name, got %r' % (option, url))
     if parts.query or parts.fragment or parts.username or parts.password:
-        raise FabricError('endpoint must not hold a query, fragment or user credentials')
+        raise FabricError('%s must not hold a query, fragment or user credentials' % option)
     if parts.scheme == 'http' and not allow_plain_http and not is_loopback(parts.hostname):
-        raise FabricError('endpoint %s uses plain http:// to a host that is not loopback, which would send'
-                          ' credentials unencrypted: use https://, or set allow_plain_http to true' % endpoint)
+        raise FabricError('%s %s uses plain http:// to a host that is not loopback, which would send'
+                          ' credentials unencrypted: use https://, or set allow_plain_http to true' % (option, url))
+
+
+def auth_choice(params: t.Mapping[str, t.Any]) -> str:
+    """The one way to authenticate the options configure; FabricError when none, several or half of one."""
+    configured = [(label, names) for label, names in AUTH_CHOICES if any(params[name] is not None for name in names)]
+    if not configured:
+        raise FabricError('no credentials: configure one way to authenticate: %s (options or their environment'
+                          ' variables)' % AUTH_CHOICES_TEXT)
+    if len(configured) > 1:
+        together = ' and '.join('[%s]' % label for label, names in configured)
+        raise FabricError('%s are configured together (options or environment variables): configure exactly one'
+                          ' way to authenticate: %s' % (together, AUTH_CHOICES_TEXT))
+    label, names = configured[0]
+    missing = [name for name in names if params[name] is None]
+    if missing:
+        raise FabricError('%s must be given together: %s missing' % (
+            label, ' and '.join(missing) + (' is' if len(missing) == 1 else ' are')))
+    return names[0]
 
 
 def _check_auth(params: t.Mapping[str, t.Any]) -> None:
-    token = params['auth_token'] is not None
-    has_ak, has_sk = params['access_key'] is not None, params['secret_key'] is not None
-    if token and (has_ak or has_sk):
-        raise FabricError('auth_token is mutually exclusive with access_key/secret_key: configure exactly one'
-                          ' way to authenticate (options or environment variables)')
-    if has_ak != has_sk:
-        missing = 'secret_key' if has_ak else 'access_key'
-        raise FabricError('access_key and secret_key must be given together: %s is missing' % missing)
-    if not token and not has_ak:
-        raise FabricError('no credentials: set auth_token, or access_key and secret_key'
-                          ' (or their environment variables)')
-    if params['security_token'] is not None and not has_ak:
+    choice = auth_choice(params)
+    if params['security_token'] is not None and choice != 'access_key':
         raise FabricError('security_token is only used with access_key and secret_key')
+    if choice == 'username':
+        if params['project_id'] is None and params['project_name'] is None:
+            raise FabricError('username and password need the scope of the token: set project_id or project_name')
+        if params['iam_endpoint'] is not None:
+            _check_url('iam_endpoint', params['iam_endpoint'], params['allow_plain_http'])
+        elif params['region'] is None:
+            raise FabricError('username and password need iam_endpoint or region (to derive the IAM endpoint)')
 
 
 def _check_ranges(params: t.Mapping[str, t.Any]) -> None:
@@ -310,14 +364,14 @@ def _check_filters(params: t.Mapping[str, t.Any]) -> None:
 
 def validate_params(params: t.Mapping[str, t.Any]) -> None:
     """Every check that can be made before a request; raises FabricError naming the option and the rule."""
+    if params['region'] is not None and not REGION_PATTERN.match(params['region']):
+        raise FabricError('region must be a region name such as cn-north-4 (lower-case letters, digits'
+                          ' and hyphens), got %r' % params['region'])
     if params['endpoint'] is not None:
-        _check_endpoint(params['endpoint'], params['allow_plain_http'])
+        _check_url('endpoint', params['endpoint'], params['allow_plain_http'])
     elif params['region'] is None:
         raise FabricError('either endpoint or region is required (or the DATAARTS_FABRIC_ENDPOINT or'
                           ' HW_REGION_NAME environment variable)')
-    elif not REGION_PATTERN.match(params['region']):
-        raise FabricError('region must be a region name such as cn-north-4 (lower-case letters, digits'
-                          ' and hyphens), got %r' % params['region'])
     _check_auth(params)
     _check_ranges(params)
     _check_filters(params)
@@ -327,3 +381,9 @@ def endpoint_url(params: t.Mapping[str, t.Any]) -> str:
     if params['endpoint'] is not None:
         return params['endpoint'].rstrip('/')
     return DERIVED_ENDPOINT.format(region=params['region'])
+
+
+def iam_endpoint_url(params: t.Mapping[str, t.Any]) -> str:
+    if params['iam_endpoint'] is not None:
+        return params['iam_endpoint'].rstrip('/')
+    return DERIVED_IAM_ENDPOINT.format(region=params['region'])

@@ -16,9 +16,9 @@ import traceback
 import typing as t
 from urllib.parse import urlsplit, urlunsplit
 
-from .auth import Identity, identity_from_params
+from .auth import Identity, identity_from_params, parse_expiry, password_auth_body
 from .errors import FabricError, error_from_response
-from .options import BACKOFF_MAX_SECONDS, CONCURRENCY_MAX, RETRY_AFTER_MAX_SECONDS, endpoint_url
+from .options import BACKOFF_MAX_SECONDS, CONCURRENCY_MAX, RETRY_AFTER_MAX_SECONDS, endpoint_url, iam_endpoint_url
 from .signer import canonical_query
 from .version import user_agent
 
@@ -37,6 +37,7 @@ else:
     REQUESTS_IMPORT_ERROR = None
 
 RETRY_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
+IAM_TOKENS_PATH = '/v3/auth/tokens'
 DEFAULT_BACKOFF = 0.5
 MAX_BODY_BYTES = 8 * 1024 * 1024
 READ_CHUNK = 64 * 1024
@@ -152,7 +153,7 @@ def _seconds(value: float) -> str:
     return '%g second%s' % (value, '' if value == 1 else 's')
 
 
-def transport_error(exc: Exception, url: str, timeout: float) -> FabricError:
+def transport_error(exc: Exception, method: str, url: str, timeout: float) -> FabricError:
     """A plain message for a request that got no usable response; the URL is shown without its query."""
     where = _without_query(url)
     host = urlsplit(url).netloc
@@ -162,7 +163,7 @@ def transport_error(exc: Exception, url: str, timeout: float) -> FabricError:
         return FabricError('TLS verification of %s failed (%s): set ca_path to the CA bundle that signed its'
                            ' certificate, or validate_certs to false on a trusted network' % (host, innermost))
     if any(isinstance(cause, (requests.exceptions.ReadTimeout, ReadTimeoutError)) for cause in causes):
-        return FabricError('timed out after %s waiting for a response from GET %s' % (_seconds(timeout), where))
+        return FabricError('timed out after %s waiting for a response from %s %s' % (_seconds(timeout), method, where))
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return FabricError('timed out after %s connecting to %s' % (_seconds(timeout), host))
     if any(isinstance(cause, socket.gaierror) for cause in causes):
@@ -172,8 +173,8 @@ def transport_error(exc: Exception, url: str, timeout: float) -> FabricError:
     if any(isinstance(cause, NewConnectionError) for cause in causes):
         return FabricError('could not connect to %s: %s' % (host, innermost))
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):
-        return FabricError('the response to GET %s was cut off before its end (truncated body)' % where)
-    return FabricError('GET %s failed without a response: %s' % (where, innermost))
+        return FabricError('the response to %s %s was cut off before its end (truncated body)' % (method, where))
+    return FabricError('%s %s failed without a response: %s' % (method, where, innermost))
 
 
 class AdaptiveLimit:
@@ -232,7 +233,7 @@ class FabricHttpClient:
         self.base_url = base_url.rstrip('/')
         self.retries = retries
         self.retry_events: list[RetryEvent] = []
-        self._identity = identity
+        self.identity = identity
         self._verify = verify
         self._timeout = timeout
         if verify is False:
@@ -271,16 +272,37 @@ class FabricHttpClient:
     def get_json(self, path: str, query: t.Sequence[t.Tuple[str, str]] = ()) -> JsonResponse:
         url = self.url_for(path, query)
         with self.in_flight:
-            response, body = self._get(url)
+            headers = self.identity.headers_for('GET', url)
+            response, body = self._send('GET', url, headers)
+            if response.status_code == 401 and self.identity.refresh(headers):
+                response, body = self._send('GET', url, self.identity.headers_for('GET', url))
         self.in_flight.succeeded()
-        return _decode(response, body, url)
+        return _decode('GET', response, body, url)
 
-    def _get(self, url: str) -> tuple['requests.Response', bytes]:
+    def fetch_iam_token(self, iam_url: str, auth_body: dict[str, t.Any]) -> tuple[str, t.Any]:
+        """POST the credentials to IAM; the token comes back in X-Subject-Token, its expiry in the body."""
+        url = iam_url.rstrip('/') + IAM_TOKENS_PATH
+        payload = json.dumps(auth_body).encode('utf-8')
+        response, body = self._send('POST', url, {'Content-Type': 'application/json'}, payload)
+        answer = _decode('POST', response, body, url)
+        token = response.headers.get('X-Subject-Token')
+        if not token:
+            raise FabricError('POST %s answered HTTP %s without an X-Subject-Token header: no IAM token was issued'
+                              % (url, response.status_code), status=response.status_code,
+                              request_id=answer.request_id)
+        expires = answer.data.get('token', {}).get('expires_at') if isinstance(answer.data, dict) else None
+        return token, parse_expiry(expires)
+
+    def _send(
+        self, method: str, url: str, headers: dict[str, str], payload: bytes | None = None,
+    ) -> tuple['requests.Response', bytes]:
         try:
             # verify is passed on every call: a Session-level value loses to REQUESTS_CA_BUNDLE.
-            response = self._session.get(
+            response = self._session.request(
+                method,
                 url,
-                headers=self._identity.headers_for('GET', url),
+                data=payload,
+                headers=headers,
                 timeout=self._timeout,
                 verify=self._verify,
                 allow_redirects=False,
@@ -289,14 +311,14 @@ class FabricHttpClient:
             with response:
                 return response, _read_body(response, url)
         except requests.exceptions.RequestException as exc:
-            raise transport_error(exc, url, self._timeout) from None
+            raise transport_error(exc, method, url, self._timeout) from None
 
 
 def _read_body(response: 'requests.Response', url: str) -> bytes:
     """The body, refused past MAX_BODY_BYTES: a page of 100 sessions is some 30 KB."""
     def too_large() -> FabricError:
-        return FabricError('GET %s answered with a body larger than %d bytes, far beyond any page of sessions:'
-                           ' refusing to read it' % (_without_query(url), MAX_BODY_BYTES),
+        return FabricError('%s %s answered with a body larger than %d bytes, far beyond any page of sessions:'
+                           ' refusing to read it' % (response.request.method, _without_query(url), MAX_BODY_BYTES),
                            status=response.status_code, request_id=response.headers.get('X-Request-Id'))
 
     announced = response.headers.get('Content-Length', '')
@@ -311,21 +333,21 @@ def _read_body(response: 'requests.Response', url: str) -> bytes:
     return b''.join(chunks)
 
 
-def _decode(response: 'requests.Response', body: bytes, url: str) -> JsonResponse:
+def _decode(method: str, response: 'requests.Response', body: bytes, url: str) -> JsonResponse:
     status, request_id = response.status_code, response.headers.get('X-Request-Id')
     if 300 <= status < 400:
         raise FabricError(
-            'GET %s answered HTTP %s redirecting to %s: redirects are not followed (credentials would go'
-            ' along); set endpoint to the final URL' % (
-                _without_query(url), status, response.headers.get('Location', '(no Location)')),
+            '%s %s answered HTTP %s redirecting to %s: redirects are not followed (credentials would go'
+            ' along); set the endpoint option to the final URL' % (
+                method, _without_query(url), status, response.headers.get('Location', '(no Location)')),
             status=status, request_id=request_id)
     if not 200 <= status < 300:
-        raise error_from_response('GET', url, status, response.reason or '', body, request_id)
+        raise error_from_response(method, url, status, response.reason or '', body, request_id)
     try:
         data = json.loads(body.decode('utf-8'))
     except ValueError:
-        raise FabricError('GET %s answered HTTP %s with a body that is not JSON (%d bytes, Content-Type %s)' % (
-            url, status, len(body), response.headers.get('Content-Type', 'unset')),
+        raise FabricError('%s %s answered HTTP %s with a body that is not JSON (%d bytes, Content-Type %s)' % (
+            method, url, status, len(body), response.headers.get('Content-Type', 'unset')),
             status=status, request_id=request_id) from None
     return JsonResponse(data, request_id, url)
 
@@ -338,9 +360,12 @@ def verify_setting(params: t.Mapping[str, t.Any]) -> bool | str:
 
 def open_client(params: t.Mapping[str, t.Any], agent: str) -> FabricHttpClient:
     """A client for validated, normalized options (see options.validate_params)."""
-    return FabricHttpClient(
+    def exchange_password() -> tuple[str, t.Any]:
+        return client.fetch_iam_token(iam_endpoint_url(params), password_auth_body(params))
+
+    client = FabricHttpClient(
         endpoint_url(params),
-        identity_from_params(params),
+        identity_from_params(params, exchange_password),
         verify=verify_setting(params),
         timeout=params['timeout'],
         retries=params['retries'],
@@ -348,3 +373,4 @@ def open_client(params: t.Mapping[str, t.Any], agent: str) -> FabricHttpClient:
         user_agent=agent,
         concurrency=params['concurrency'],
     )
+    return client

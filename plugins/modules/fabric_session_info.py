@@ -71,6 +71,16 @@ EXAMPLES = r"""
       - CREATING
   register: troubled
 
+- name: An IAM user's password exchanged for a token (fetched once, renewed on HTTP 401)
+  dataarts.fabric.fabric_session_info:
+    region: cn-north-4
+    username: automation
+    password: "{{ vault_iam_password }}"
+    domain_name: my-account
+    project_name: cn-north-4
+    workspace_id: 8f3b7a4e-1c2d-4e5f-9a0b-1c2d3e4f5a6b
+    status: RUNNING
+
 - name: Credentials from the environment (HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK, HW_REGION_NAME, ...)
   dataarts.fabric.fabric_session_info:
     workspace_id: 8f3b7a4e-1c2d-4e5f-9a0b-1c2d3e4f5a6b

@@ -96,7 +96,7 @@ def test_environment_precedence_matches_the_module(mock, lookup, monkeypatch, ca
 
 BAD_INPUTS = [
     ({'page_size': 0}, 'page_size must be between 1 and 100, got 0'),
-    ({'access_key': 'AK', 'secret_key': 'SK'}, 'auth_token is mutually exclusive with access_key/secret_key'),
+    ({'access_key': 'AK', 'secret_key': 'SK'}, '[auth_token] and [access_key and secret_key] are configured together'),
     ({'endpoint': 'fabric.example.test'}, 'endpoint must be an http:// or https:// URL'),
     ({'session_id': '../x'}, 'session_id must be 1 to 36 characters'),
     ({'max_results': 0}, 'max_results must be at least 1'),

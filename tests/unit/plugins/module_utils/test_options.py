@@ -12,6 +12,7 @@ from ansible_collections.dataarts.fabric.plugins.module_utils.options import (
     ALL_OPTIONS,
     CONNECTION_OPTIONS,
     endpoint_url,
+    iam_endpoint_url,
     module_argument_spec,
     normalize_params,
     option_docs,
@@ -37,6 +38,16 @@ def test_valid_token_params_pass():
     validate_params(params())
 
 
+def test_valid_password_params_pass():
+    validate_params(params(auth_token=None, username='u', password='p', domain_name='d', project_name='cn-north-4',
+                           region='cn-north-4'))
+
+
+def test_iam_endpoint_is_derived_from_the_region():
+    assert iam_endpoint_url(params(region='eu-west-101')) == 'https://iam.eu-west-101.myhuaweicloud.com'
+    assert iam_endpoint_url(params(iam_endpoint='https://iam.example.test/')) == 'https://iam.example.test'
+
+
 def test_valid_aksk_params_pass():
     validate_params(params(auth_token=None, access_key='AK', secret_key='SK', security_token='ST', project_id='p'))
 
@@ -49,11 +60,28 @@ def test_valid_aksk_params_pass():
     ({'endpoint': 'https://user:pw@fabric.example.test'}, 'endpoint must not hold a query, fragment or user'),
     ({'endpoint': None, 'region': 'cn-north-4/../x'}, 'region must be a region name'),
     ({'endpoint': None, 'region': 'evil.test#'}, 'region must be a region name'),
-    ({'auth_token': None}, 'no credentials: set auth_token, or access_key and secret_key'),
-    ({'access_key': 'AK', 'secret_key': 'SK'}, 'auth_token is mutually exclusive with access_key/secret_key'),
-    ({'access_key': 'AK'}, 'auth_token is mutually exclusive'),
-    ({'auth_token': None, 'access_key': 'AK'}, 'access_key and secret_key must be given together: secret_key is'),
+    ({'auth_token': None}, 'no credentials: configure one way to authenticate: auth_token; access_key and'
+                           ' secret_key; username, password and domain_name (options or their environment variables)'),
+    ({'access_key': 'AK', 'secret_key': 'SK'}, '[auth_token] and [access_key and secret_key] are configured together'
+                                               ' (options or environment variables): configure exactly one way to'
+                                               ' authenticate: auth_token; access_key and secret_key; username,'
+                                               ' password and domain_name'),
+    ({'access_key': 'AK'}, '[auth_token] and [access_key and secret_key] are configured together'),
+    ({'username': 'u'}, '[auth_token] and [username, password and domain_name] are configured together'),
+    ({'auth_token': None, 'access_key': 'AK'}, 'access_key and secret_key must be given together: secret_key is'
+                                               ' missing'),
     ({'auth_token': None, 'secret_key': 'SK'}, 'access_key and secret_key must be given together: access_key is'),
+    ({'auth_token': None, 'username': 'u'}, 'username, password and domain_name must be given together: password'
+                                            ' and domain_name are missing'),
+    ({'auth_token': None, 'username': 'u', 'password': 'p', 'domain_name': 'd'},
+     'username and password need the scope of the token: set project_id or project_name'),
+    ({'auth_token': None, 'username': 'u', 'password': 'p', 'domain_name': 'd', 'project_name': 'cn-north-4'},
+     'username and password need iam_endpoint or region'),
+    ({'auth_token': None, 'username': 'u', 'password': 'p', 'domain_name': 'd', 'project_id': 'p1',
+      'iam_endpoint': 'http://iam.example.test'}, 'iam_endpoint http://iam.example.test uses plain http://'),
+    ({'auth_token': None, 'username': 'u', 'password': 'p', 'domain_name': 'd', 'project_id': 'p1',
+      'security_token': 'st'}, 'security_token is only used with access_key and secret_key'),
+    ({'region': 'Bad_Region'}, 'region must be a region name such as cn-north-4'),
     ({'security_token': 'ST'}, 'security_token is only used with access_key and secret_key'),
     ({'page_size': 0}, 'page_size must be between 1 and 100, got 0'),
     ({'page_size': 101}, 'page_size must be between 1 and 100, got 101'),
@@ -87,8 +115,9 @@ def test_plain_http_elsewhere_needs_the_explicit_opt_in():
 
 
 def test_errors_never_echo_secrets():
-    text = error_for(access_key='AK', secret_key='S3CRET', auth_token='T0KEN', security_token='ST0KEN')
-    assert 'S3CRET' not in text and 'T0KEN' not in text and 'ST0KEN' not in text
+    text = error_for(access_key='AK', secret_key='S3CRET', auth_token='T0KEN', security_token='ST0KEN',
+                     password='PA55WORD')
+    assert not any(secret in text for secret in ('S3CRET', 'T0KEN', 'ST0KEN', 'PA55WORD'))
 
 
 def test_empty_strings_count_as_unset():
@@ -120,7 +149,8 @@ def test_argument_spec_follows_the_table():
         assert spec[option.name]['no_log'] == option.no_log
         if option.env:
             assert spec[option.name]['fallback'][1] == list(option.env)
-    assert {name for name, entry in spec.items() if entry['no_log']} == {'auth_token', 'secret_key', 'security_token'}
+    assert {name for name, entry in spec.items() if entry['no_log']} == {
+        'auth_token', 'secret_key', 'security_token', 'password'}
 
 
 def test_plugin_docs_list_env_in_reverse_so_the_first_name_wins():

@@ -99,7 +99,7 @@ def test_service_error_fails_with_every_field(mock, capsys):
 @pytest.mark.parametrize('args,message', [
     ({'workspace_id': 'a/b'}, 'workspace_id must be 1 to 36 characters, only letters, digits and hyphens'),
     ({'workspace_id': 'ws', 'page_size': 500}, 'page_size must be between 1 and 100, got 500'),
-    ({'workspace_id': 'ws', 'access_key': 'AK'}, 'auth_token is mutually exclusive with access_key/secret_key'),
+    ({'workspace_id': 'ws', 'access_key': 'AK'}, '[auth_token] and [access_key and secret_key] are configured together'),
     ({'workspace_id': 'ws', 'status': ['BOGUS']}, 'status'),
 ])
 def test_bad_input_fails_before_any_request(mock, capsys, args, message):
