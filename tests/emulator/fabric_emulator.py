@@ -4,8 +4,10 @@
 """Local emulator of the DataArts Fabric SQL session list API.
 
 ``GET /v1/workspaces/{workspace_id}/sessions`` with IAM token and AK/SK
-(SDK-HMAC-SHA256) authentication, deterministic seeded data, and a control
-API under ``/_emulator/`` for faults, latency, data and the request log.
+(SDK-HMAC-SHA256) authentication, the IAM token endpoint
+``POST /v3/auth/tokens`` (password method) on the same port, deterministic
+seeded data, and a control API under ``/_emulator/`` for faults, latency,
+data, issued tokens and the request log.
 
 Standard library only; runs on Python 3.9 and later.  Run it as a program::
 
@@ -54,6 +56,7 @@ __all__ = [
 VERSION = "1.0.0"
 
 API_PREFIX = "/v1/workspaces/"
+IAM_TOKENS_PATH = "/v3/auth/tokens"
 CONTROL_PREFIX = "/_emulator"
 
 STATUSES = ("RUNNING", "CLOSED", "WAITING", "CREATING", "FAIL")
@@ -70,6 +73,10 @@ MAX_BODY = 16 * 1024 * 1024
 DEFAULT_TOKEN = "emulator-token"
 DEFAULT_ACCESS_KEY = "EMULATORAK"
 DEFAULT_SECRET_KEY = "EMULATORSK"
+DEFAULT_USER = ("emulator-user", "emulator-password", "emulator-domain")
+DEFAULT_TOKEN_TTL = 86400
+ISSUED_TOKEN_PREFIX = "MIIemu"
+MAX_ISSUED_TOKENS = 100000
 
 # Newest session of every generated workspace (the vendor example's time).
 _BASE_EPOCH = calendar.timegm((2025, 7, 22, 8, 42, 39, 0, 0, 0))
@@ -143,6 +150,8 @@ HTML_PAGE = (
     "<html>\r\n<head><title>{code} {phrase}</title></head>\r\n<body>\r\n"
     "<center><h1>{code} {phrase}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
 )
+
+IAM_UNAUTHORIZED = {"error": {"code": 401, "message": "The username or password is wrong.", "title": "Unauthorized"}}
 
 FAULT_KINDS = ("status", "drop", "truncate", "non_json", "delay", "mutate", "transition")
 
@@ -373,6 +382,49 @@ def _iam_error(reason):
     return _ApiError(401, {"error_code": "APIG.0301", "error_msg": "Incorrect IAM authentication information: " + reason})
 
 
+def _iam_body(status, message, title=None):
+    """IAM's error shape: ``{"error": {"code": <int>, "message": ..., "title": ...}}``."""
+    if title is None:
+        try:
+            title = http.HTTPStatus(status).phrase
+        except ValueError:
+            title = "Error"
+    return {"error": {"code": status, "message": message, "title": title}}
+
+
+def _iam_bad_request(message):
+    return _ApiError(400, _iam_body(400, message, "Bad Request"))
+
+
+def _derived_id(*parts):
+    """A stable 32-hex id for a user, domain or project name."""
+    return hashlib.sha256(("fabric-emulator:" + "\x00".join(parts)).encode("utf-8")).hexdigest()[:32]
+
+
+def _iam_time(epoch):
+    """IAM's time format: ``2025-07-22T08:42:39.123000Z``."""
+    whole = int(epoch // 1)
+    micros = int(round((epoch - whole) * 1000000))
+    if micros >= 1000000:
+        whole, micros = whole + 1, micros - 1000000
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole)) + ".%06dZ" % micros
+
+
+def _normalize_users(users):
+    """``{(domain, name): password}`` from tuples ``(name, password, domain)`` or dicts."""
+    table = {}
+    for user in users:
+        if isinstance(user, dict):
+            user = (user.get("name"), user.get("password"), user.get("domain"))
+        if not isinstance(user, (tuple, list)) or len(user) != 3 or not all(isinstance(x, str) for x in user):
+            raise ValueError("a user must be (name, password, domain) strings")
+        name, password, domain = user
+        if not name or not domain:
+            raise ValueError("a user needs a non-empty name and domain")
+        table[(domain, name)] = password
+    return table
+
+
 def _new_request_id():
     return os.urandom(16).hex()
 
@@ -573,8 +625,13 @@ class FabricEmulator(object):
     def __init__(self, host="127.0.0.1", port=0, tokens=(DEFAULT_TOKEN,), forbidden_tokens=(),
                  access_key=DEFAULT_ACCESS_KEY, secret_key=DEFAULT_SECRET_KEY, credentials=None,
                  project_id=None, security_tokens=None, latency_ms=0, seed=0, workspaces=None,
-                 certfile=None, keyfile=None, lifetime=None, verbose=False, log_limit=100000, clock=None):
+                 certfile=None, keyfile=None, lifetime=None, verbose=False, log_limit=100000, clock=None,
+                 users=(DEFAULT_USER,), token_ttl=DEFAULT_TOKEN_TTL):
         _check_loopback(host)
+        self._users = _normalize_users((DEFAULT_USER,) if users is None else users)
+        if not isinstance(token_ttl, (int, float)) or isinstance(token_ttl, bool) or not token_ttl > 0:
+            raise ValueError("token_ttl must be a number of seconds > 0")
+        self.token_ttl = float(token_ttl)
         self.host = host
         self._requested_port = int(port)
         self.tokens = frozenset(tokens or ())
@@ -664,10 +721,45 @@ class FabricEmulator(object):
             self._log = []
             self.latency_ms = self._initial_latency_ms
             self._mutations = 0
+            self._issued = {}  # token -> expiry (epoch of self.clock)
+            self._issued_count = 0
 
     def reset(self):
-        """Seeded data back, faults, log and latency cleared."""
+        """Seeded data back, faults, log, latency and issued tokens cleared."""
         self._reset_state()
+
+    # -- IAM tokens ----------------------------------------------------------
+
+    def _issue_token(self, now):
+        token = ISSUED_TOKEN_PREFIX + os.urandom(20).hex()
+        with self._lock:
+            self._issued[token] = now + self.token_ttl
+            self._issued_count += 1
+            if len(self._issued) > MAX_ISSUED_TOKENS:
+                live = {t: e for t, e in self._issued.items() if e > now}
+                while len(live) > MAX_ISSUED_TOKENS:
+                    del live[next(iter(live))]
+                self._issued = live
+        return token
+
+    def _issued_token_valid(self, token):
+        with self._lock:
+            expiry = self._issued.get(token)
+        return expiry is not None and self.clock() < expiry
+
+    def expire_tokens(self):
+        """Expire every token issued so far; returns how many were still valid."""
+        now = self.clock()
+        with self._lock:
+            valid = sum(1 for e in self._issued.values() if e > now)
+            self._issued = dict.fromkeys(self._issued, float("-inf"))
+        return valid
+
+    def token_stats(self):
+        """``{"issued": N, "valid": M}``: tokens issued since the start (or reset), and still valid."""
+        now = self.clock()
+        with self._lock:
+            return {"issued": self._issued_count, "valid": sum(1 for e in self._issued.values() if e > now)}
 
     def _workspace(self, ws_id):
         """The materialized workspace or None; generates it on first access."""
@@ -858,6 +950,12 @@ class FabricEmulator(object):
         if ws_id is not None and not isinstance(ws_id, str):
             raise _ControlError(400, "'workspace_id' must be a string")
         fault["workspace_id"] = ws_id
+        for name in ("path", "path_prefix"):
+            value = raw.get(name)
+            if value is not None:
+                if not isinstance(value, str) or not value:
+                    raise _ControlError(400, "'%s' must be a non-empty string" % name)
+                fault[name] = value
 
         def integer(name, default, low=0, high=None):
             value = raw.get(name, default)
@@ -894,12 +992,26 @@ class FabricEmulator(object):
             fault["remove"] = integer("remove", 0)
         return fault
 
-    def _take_fault(self, ws_id):
-        """Pop one use of the first pending fault matching ``ws_id`` (lock held)."""
+    def _take_fault(self, ws_id, path, is_iam=False):
+        """Pop one use of the first pending fault matching the request (lock held).
+
+        A fault without ``path``/``path_prefix`` does not apply to the IAM endpoint.
+        """
         for fault in self._faults:
             if fault["kind"] == "transition":
                 continue
             if fault["workspace_id"] is not None and fault["workspace_id"] != ws_id:
+                continue
+            has_path = False
+            if fault.get("path") is not None:
+                has_path = True
+                if path != fault["path"]:
+                    continue
+            if fault.get("path_prefix") is not None:
+                has_path = True
+                if not path.startswith(fault["path_prefix"]):
+                    continue
+            if is_iam and not has_path:
                 continue
             fault["count"] -= 1
             if fault["count"] <= 0:
@@ -995,11 +1107,16 @@ class FabricEmulator(object):
         is_list_path = (handler.command != "CONNECT" and len(segments) == 5 and segments[0] == ""
                         and segments[1] == "v1" and segments[2] == "workspaces" and segments[4] == "sessions")
         ws_id = unquote(segments[3]) if is_list_path else None
+        is_iam = handler.command != "CONNECT" and path == IAM_TOKENS_PATH
+        if is_iam:
+            # The body holds the password: never logged.
+            entry["auth"] = "iam"
+            entry["body"] = "REDACTED"
 
         fault = None
         if handler.command != "CONNECT":
             with self._lock:
-                fault = self._take_fault(ws_id)
+                fault = self._take_fault(ws_id, path, is_iam)
         if fault is not None:
             entry["fault"] = fault["kind"]
         if self.latency_ms:
@@ -1015,7 +1132,9 @@ class FabricEmulator(object):
                 pass
             return
         if fault is not None and fault["kind"] in ("status", "non_json"):
-            resp = self._fault_response(fault)
+            resp = self._fault_response(fault, is_iam)
+        elif is_iam:
+            resp = self._iam_response(handler, body)
         else:
             resp = self._api_response(handler, path, query, body, is_list_path, ws_id)
             if fault is not None and fault["kind"] == "truncate":
@@ -1040,7 +1159,7 @@ class FabricEmulator(object):
         handler._write(resp, request_id, head=handler.command == "HEAD")
 
     @staticmethod
-    def _fault_response(fault):
+    def _fault_response(fault, is_iam=False):
         status = fault["status"]
         headers = []
         if fault.get("retry_after") is not None:
@@ -1054,11 +1173,96 @@ class FabricEmulator(object):
             return _Response(status, body, fault.get("content_type", "text/html"), headers)
         if "body" in fault:
             return _Response(status, fault["body"], fault.get("content_type", "application/json"), headers)
-        obj = STATUS_BODIES.get(status) or {"error_code": "common.%08d" % status, "error_msg": "http status %d" % status}
+        if is_iam:
+            obj = IAM_UNAUTHORIZED if status == 401 else _iam_body(status, "http status %d" % status)
+        else:
+            obj = STATUS_BODIES.get(status) or {"error_code": "common.%08d" % status, "error_msg": "http status %d" % status}
         resp = _json_response(status, obj, headers)
         if "content_type" in fault:
             resp.content_type = fault["content_type"]
         return resp
+
+    def _iam_response(self, handler, body):
+        try:
+            if handler.command != "POST":
+                raise _ApiError(405, _iam_body(405, "The method is not allowed for the requested URL."))
+            return self._iam_tokens(body)
+        except _ApiError as err:
+            headers = [("Allow", "POST")] if err.status == 405 else None
+            return _json_response(err.status, err.body, headers)
+
+    def _iam_tokens(self, body):
+        """``POST /v3/auth/tokens`` with the password method (no error message echoes the body)."""
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise _iam_bad_request("The request body is not valid JSON.") from None
+
+        def member(obj, key, where, kind=dict):
+            value = obj.get(key)
+            if value is None:
+                raise _iam_bad_request("%s is required." % where)
+            if not isinstance(value, kind):
+                raise _iam_bad_request("%s must be %s." % (where, "an object" if kind is dict else "a string"))
+            return value
+
+        if not isinstance(data, dict):
+            raise _iam_bad_request("The request body must be a JSON object.")
+        auth = member(data, "auth", "auth")
+        identity = member(auth, "identity", "auth.identity")
+        methods = identity.get("methods")
+        if not isinstance(methods, list) or not methods:
+            raise _iam_bad_request("auth.identity.methods is required (a non-empty list).")
+        if methods != ["password"]:
+            raise _iam_bad_request('auth.identity.methods: only ["password"] is supported.')
+        password = member(identity, "password", "auth.identity.password")
+        user = member(password, "user", "auth.identity.password.user")
+        name = member(user, "name", "auth.identity.password.user.name", str)
+        secret = member(user, "password", "auth.identity.password.user.password", str)
+        domain = member(user, "domain", "auth.identity.password.user.domain")
+        domain_name = member(domain, "name", "auth.identity.password.user.domain.name", str)
+        if not name or not domain_name:
+            raise _iam_bad_request("auth.identity.password.user.name and domain.name must not be empty.")
+        scope = auth.get("scope")
+        if scope is None:
+            raise _iam_bad_request("auth.scope is required (a project id or name).")
+        if not isinstance(scope, dict):
+            raise _iam_bad_request("auth.scope must be an object.")
+        project = scope.get("project")
+        if not isinstance(project, dict):
+            raise _iam_bad_request("auth.scope.project is required (a project id or name).")
+        project_id = project.get("id")
+        project_name = project.get("name")
+        for value, where in ((project_id, "id"), (project_name, "name")):
+            if value is not None and (not isinstance(value, str) or not value):
+                raise _iam_bad_request("auth.scope.project.%s must be a non-empty string." % where)
+        if project_id is None and project_name is None:
+            raise _iam_bad_request("auth.scope.project needs an id or a name.")
+
+        stored = self._users.get((domain_name, name))
+        if stored is None or not hmac.compare_digest(stored.encode("utf-8"), secret.encode("utf-8")):
+            raise _ApiError(401, IAM_UNAUTHORIZED)
+
+        now = self.clock()
+        token = self._issue_token(now)
+        domain_obj = {"name": domain_name, "id": _derived_id("domain", domain_name)}
+        project_obj = {}
+        if project_id is not None:
+            project_obj["id"] = project_id
+        else:
+            project_obj["id"] = self.project_id or _derived_id("project", project_name)
+        if project_name is not None:
+            project_obj["name"] = project_name
+        project_obj["domain"] = dict(domain_obj)
+        answer = {"token": {
+            "expires_at": _iam_time(now + self.token_ttl),
+            "issued_at": _iam_time(now),
+            "methods": ["password"],
+            "user": {"name": name, "id": _derived_id("user", domain_name, name), "domain": dict(domain_obj),
+                     "password_expires_at": ""},
+            "project": project_obj,
+        }}
+        return _json_response(201, answer, [("X-Subject-Token", token)])
 
     def _api_response(self, handler, path, query, body, is_list_path, ws_id):
         try:
@@ -1083,7 +1287,7 @@ class FabricEmulator(object):
             token = token.strip()
             if token in self.forbidden_tokens:
                 raise _ApiError(403, STATUS_BODIES[403])
-            if token and token in self.tokens:
+            if token and (token in self.tokens or self._issued_token_valid(token)):
                 return "token"
             raise _ApiError(401, STATUS_BODIES[401])
         authorization = headers.get("Authorization")
@@ -1249,6 +1453,15 @@ class FabricEmulator(object):
                     raise _ControlError(400, "'ms' must be a number >= 0")
                 self.set_latency(ms)
                 return _json_response(200, {"ms": self.latency_ms})
+        elif route == "tokens" and len(parts) == 1:
+            if method == "GET":
+                return _json_response(200, self.token_stats())
+        elif route == "tokens" and len(parts) == 2 and parts[1] == "expire":
+            if method == "POST":
+                expired = self.expire_tokens()
+                stats = self.token_stats()
+                stats["expired"] = expired
+                return _json_response(200, stats)
         elif route == "reset" and len(parts) == 1 and method == "POST":
             self.reset()
             return _json_response(200, {"status": "reset"})
@@ -1338,6 +1551,25 @@ def _workspace_arg(text):
     return ws_id, int(count)
 
 
+def _user_arg(text):
+    # NAME:PASSWORD:DOMAIN; the password may hold ":". Never echo the value (it has the password).
+    name, sep1, rest = text.partition(":")
+    password, sep2, domain = rest.rpartition(":")
+    if not sep1 or not sep2 or not name or not domain:
+        raise argparse.ArgumentTypeError("expected NAME:PASSWORD:DOMAIN with a non-empty NAME and DOMAIN")
+    return name, password, domain
+
+
+def _ttl_arg(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if not value > 0 or value != value or value == float("inf"):
+        raise argparse.ArgumentTypeError("expected a number of seconds > 0, got %r" % text)
+    return value
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="fabric_emulator.py",
@@ -1354,6 +1586,11 @@ def build_parser():
     parser.add_argument("--project-id", help="require this X-Project-Id (default: any non-empty value)")
     parser.add_argument("--security-token", action="append",
                         help="accepted X-Security-Token values (repeatable; default: any value, if signed)")
+    parser.add_argument("--user", action="append", type=_user_arg, metavar="NAME:PASSWORD:DOMAIN",
+                        help="IAM user accepted by POST /v3/auth/tokens (repeatable; default "
+                             "emulator-user:emulator-password:emulator-domain)")
+    parser.add_argument("--token-ttl", type=_ttl_arg, default=DEFAULT_TOKEN_TTL, metavar="SECONDS",
+                        help="lifetime of tokens issued by POST /v3/auth/tokens (default 86400)")
     parser.add_argument("--latency-ms", type=float, default=0, help="added latency per API request")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated data (default 0)")
     parser.add_argument("--workspace", action="append", type=_workspace_arg, default=[], metavar="ID=COUNT",
@@ -1376,7 +1613,8 @@ def main(argv=None):
             access_key=args.access_key, secret_key=args.secret_key, project_id=args.project_id,
             security_tokens=args.security_token, latency_ms=args.latency_ms, seed=args.seed,
             workspaces=dict(args.workspace), certfile=args.certfile, keyfile=args.keyfile,
-            lifetime=args.lifetime or None, verbose=args.verbose)
+            lifetime=args.lifetime or None, verbose=args.verbose,
+            users=args.user or [DEFAULT_USER], token_ttl=args.token_ttl)
         url = emulator.start()
     except (ValueError, OSError) as exc:
         sys.stderr.write("fabric-emulator: %s\n" % exc)
