@@ -36,6 +36,14 @@ NOTES = [
     'Authenticate with exactly one of O(auth_token), or O(access_key) and O(secret_key) (AK/SK request'
     ' signing, optionally with O(security_token) for temporary credentials).',
     'Secrets are never logged, put in a URL or shown in an error message.',
+    'Where each option comes from, first match wins: (1) the option itself (on the task, in C(module_defaults),'
+    ' or for the lookup a keyword argument, then a C(fabric_*) variable); (2) the collection\'s own environment'
+    ' variables (C(DATAARTS_FABRIC_*)); (3) the names the Huawei Cloud ecosystem already uses, in this order: the'
+    ' official SDKs (C(HUAWEICLOUD_SDK_*)), the Terraform provider (C(HW_*)), the retired Ansible modules'
+    ' (C(ANSIBLE_HWC_*)); (4) only when none of these configures credentials, files: the KooCLI profile'
+    ' (O(profile)), then the SDK credentials file C(~/.huaweicloud/credentials).',
+    'Proxies: E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) apply unless O(proxy) is set. O(ca_path) and'
+    ' O(validate_certs=false) take effect even when E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) is set.',
 ]
 
 

@@ -24,27 +24,50 @@ options:
   region:
     description:
     - Huawei Cloud region name, for example V(cn-north-4), used to derive O(endpoint) when that is not set.
-    - When not set, the environment variable E(HW_REGION_NAME) is used.
+    - When not set, the first of the environment variables E(HW_REGION_NAME), E(ANSIBLE_HWC_REGION) that is set
+      is used.
+    type: str
+  cloud:
+    description:
+    - 'Domain suffix of every URL derived from O(region): C(https://fabric.{region}.{cloud}) and C(https://iam.{region}.{cloud});
+      set it for dedicated and private clouds.'
+    - When not set, V(myhuaweicloud.eu) for the European site (regions whose name starts with V(eu-west-1), such
+      as V(eu-west-101)) and V(myhuaweicloud.com) everywhere else.
+    - When not set, the first of the environment variables E(HW_CLOUD), E(ANSIBLE_HWC_CLOUD) that is set is used.
+    type: str
+  profile:
+    description:
+    - Name of the KooCLI (C(hcloud)) profile to read from its configuration file, by default C(~/.hcloud/config.json)
+      (E(HW_SHARED_CONFIG_FILE) overrides the path). When not set, the file's current profile.
+    - 'Files are the last resort: they are only read when neither options nor environment variables configure credentials,
+      and then also supply O(region), O(project_id) and O(security_token) where those are unset.'
+    - After the KooCLI profile, the official SDK's credentials file C(~/.huaweicloud/credentials) (E(HUAWEICLOUD_SDK_CREDENTIALS_FILE)
+      overrides the path; section C([basic]), keys C(ak), C(sk), C(security_token), C(project_id), C(iam_endpoint))
+      is read.
+    - Profiles that KooCLI stores encrypted cannot be read; store them unencrypted with C(hcloud configure set --cli-auth-encrypt=false),
+      or use environment variables.
+    - When not set, the environment variable E(HW_PROFILE) is used.
     type: str
   auth_token:
     description:
     - IAM token sent as the C(X-Auth-Token) header.
     - 'One of the three ways to authenticate, with O(access_key) and O(secret_key), and with O(username), O(password)
       and O(domain_name): configure exactly one.'
-    - When not set, the environment variable E(DATAARTS_FABRIC_AUTH_TOKEN) is used.
+    - When not set, the first of the environment variables E(DATAARTS_FABRIC_AUTH_TOKEN), E(HW_AUTH_TOKEN) that
+      is set is used.
     type: str
   access_key:
     description:
     - Access key ID (AK) used to sign every request with C(SDK-HMAC-SHA256), as the official SDKs do.
     - Requires O(secret_key). One of the three ways to authenticate (see O(auth_token)).
-    - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_AK), E(HW_ACCESS_KEY) that is set is
-      used.
+    - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_AK), E(HW_ACCESS_KEY), E(ANSIBLE_HWC_ACCESS_KEY)
+      that is set is used.
     type: str
   secret_key:
     description:
     - Secret access key (SK) paired with O(access_key). It signs requests and is never sent.
-    - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_SK), E(HW_SECRET_KEY) that is set is
-      used.
+    - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_SK), E(HW_SECRET_KEY), E(ANSIBLE_HWC_SECRET_KEY)
+      that is set is used.
     type: str
   security_token:
     description:
@@ -58,8 +81,8 @@ options:
     - Project ID sent and signed as C(X-Project-Id) with AK/SK signing; with O(username) and O(password), the project
       the token is scoped to.
     - The API gateway rejects signed requests without it for project-level services such as this one.
-    - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_PROJECT_ID), E(HW_PROJECT_ID) that
-      is set is used.
+    - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_PROJECT_ID), E(HW_PROJECT_ID), E(ANSIBLE_HWC_PROJECT_ID)
+      that is set is used.
     type: str
   username:
     description:
@@ -93,7 +116,8 @@ options:
     description:
     - Base URL of the IAM service that exchanges O(username) and O(password) for a token.
     - When not set, it is derived from O(region) as C(https://iam.{region}.myhuaweicloud.com).
-    - When not set, the environment variable E(DATAARTS_FABRIC_IAM_ENDPOINT) is used.
+    - When not set, the first of the environment variables E(DATAARTS_FABRIC_IAM_ENDPOINT), E(HW_AUTH_URL) that
+      is set is used.
     type: str
   validate_certs:
     description:
@@ -110,6 +134,12 @@ options:
     - Seconds to wait for the connection and for each response before giving up.
     type: float
     default: 30
+  proxy:
+    description:
+    - URL of the HTTP proxy for this task, for example V(http://proxy.example.com:3128), overriding E(HTTPS_PROXY),
+      E(HTTP_PROXY) and E(NO_PROXY).
+    - When not set, those environment variables apply the standard way.
+    type: str
   allow_plain_http:
     description:
     - Allow an O(endpoint) with plain C(http://) on a host other than the loopback interface.
@@ -139,6 +169,14 @@ notes:
 - Authenticate with exactly one of O(auth_token), or O(access_key) and O(secret_key) (AK/SK request signing, optionally
   with O(security_token) for temporary credentials).
 - Secrets are never logged, put in a URL or shown in an error message.
+- 'Where each option comes from, first match wins: (1) the option itself (on the task, in C(module_defaults), or
+  for the lookup a keyword argument, then a C(fabric_*) variable); (2) the collection''s own environment variables
+  (C(DATAARTS_FABRIC_*)); (3) the names the Huawei Cloud ecosystem already uses, in this order: the official SDKs
+  (C(HUAWEICLOUD_SDK_*)), the Terraform provider (C(HW_*)), the retired Ansible modules (C(ANSIBLE_HWC_*)); (4)
+  only when none of these configures credentials, files: the KooCLI profile (O(profile)), then the SDK credentials
+  file C(~/.huaweicloud/credentials).'
+- 'Proxies: E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) apply unless O(proxy) is set. O(ca_path) and O(validate_certs=false)
+  take effect even when E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) is set.'
 """
 
     # For lookup plugins: also settable through variables; read on the controller.
@@ -158,20 +196,54 @@ options:
   region:
     description:
     - Huawei Cloud region name, for example V(cn-north-4), used to derive O(endpoint) when that is not set.
-    - When not set, the environment variable E(HW_REGION_NAME) is used.
+    - When not set, the first of the environment variables E(HW_REGION_NAME), E(ANSIBLE_HWC_REGION) that is set
+      is used.
     type: str
     env:
+    - name: ANSIBLE_HWC_REGION
     - name: HW_REGION_NAME
     vars:
     - name: fabric_region
+  cloud:
+    description:
+    - 'Domain suffix of every URL derived from O(region): C(https://fabric.{region}.{cloud}) and C(https://iam.{region}.{cloud});
+      set it for dedicated and private clouds.'
+    - When not set, V(myhuaweicloud.eu) for the European site (regions whose name starts with V(eu-west-1), such
+      as V(eu-west-101)) and V(myhuaweicloud.com) everywhere else.
+    - When not set, the first of the environment variables E(HW_CLOUD), E(ANSIBLE_HWC_CLOUD) that is set is used.
+    type: str
+    env:
+    - name: ANSIBLE_HWC_CLOUD
+    - name: HW_CLOUD
+    vars:
+    - name: fabric_cloud
+  profile:
+    description:
+    - Name of the KooCLI (C(hcloud)) profile to read from its configuration file, by default C(~/.hcloud/config.json)
+      (E(HW_SHARED_CONFIG_FILE) overrides the path). When not set, the file's current profile.
+    - 'Files are the last resort: they are only read when neither options nor environment variables configure credentials,
+      and then also supply O(region), O(project_id) and O(security_token) where those are unset.'
+    - After the KooCLI profile, the official SDK's credentials file C(~/.huaweicloud/credentials) (E(HUAWEICLOUD_SDK_CREDENTIALS_FILE)
+      overrides the path; section C([basic]), keys C(ak), C(sk), C(security_token), C(project_id), C(iam_endpoint))
+      is read.
+    - Profiles that KooCLI stores encrypted cannot be read; store them unencrypted with C(hcloud configure set --cli-auth-encrypt=false),
+      or use environment variables.
+    - When not set, the environment variable E(HW_PROFILE) is used.
+    type: str
+    env:
+    - name: HW_PROFILE
+    vars:
+    - name: fabric_profile
   auth_token:
     description:
     - IAM token sent as the C(X-Auth-Token) header.
     - 'One of the three ways to authenticate, with O(access_key) and O(secret_key), and with O(username), O(password)
       and O(domain_name): configure exactly one.'
-    - When not set, the environment variable E(DATAARTS_FABRIC_AUTH_TOKEN) is used.
+    - When not set, the first of the environment variables E(DATAARTS_FABRIC_AUTH_TOKEN), E(HW_AUTH_TOKEN) that
+      is set is used.
     type: str
     env:
+    - name: HW_AUTH_TOKEN
     - name: DATAARTS_FABRIC_AUTH_TOKEN
     vars:
     - name: fabric_auth_token
@@ -179,10 +251,11 @@ options:
     description:
     - Access key ID (AK) used to sign every request with C(SDK-HMAC-SHA256), as the official SDKs do.
     - Requires O(secret_key). One of the three ways to authenticate (see O(auth_token)).
-    - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_AK), E(HW_ACCESS_KEY) that is set is
-      used.
+    - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_AK), E(HW_ACCESS_KEY), E(ANSIBLE_HWC_ACCESS_KEY)
+      that is set is used.
     type: str
     env:
+    - name: ANSIBLE_HWC_ACCESS_KEY
     - name: HW_ACCESS_KEY
     - name: HUAWEICLOUD_SDK_AK
     vars:
@@ -190,10 +263,11 @@ options:
   secret_key:
     description:
     - Secret access key (SK) paired with O(access_key). It signs requests and is never sent.
-    - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_SK), E(HW_SECRET_KEY) that is set is
-      used.
+    - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_SK), E(HW_SECRET_KEY), E(ANSIBLE_HWC_SECRET_KEY)
+      that is set is used.
     type: str
     env:
+    - name: ANSIBLE_HWC_SECRET_KEY
     - name: HW_SECRET_KEY
     - name: HUAWEICLOUD_SDK_SK
     vars:
@@ -215,10 +289,11 @@ options:
     - Project ID sent and signed as C(X-Project-Id) with AK/SK signing; with O(username) and O(password), the project
       the token is scoped to.
     - The API gateway rejects signed requests without it for project-level services such as this one.
-    - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_PROJECT_ID), E(HW_PROJECT_ID) that
-      is set is used.
+    - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_PROJECT_ID), E(HW_PROJECT_ID), E(ANSIBLE_HWC_PROJECT_ID)
+      that is set is used.
     type: str
     env:
+    - name: ANSIBLE_HWC_PROJECT_ID
     - name: HW_PROJECT_ID
     - name: HUAWEICLOUD_SDK_PROJECT_ID
     vars:
@@ -275,9 +350,11 @@ options:
     description:
     - Base URL of the IAM service that exchanges O(username) and O(password) for a token.
     - When not set, it is derived from O(region) as C(https://iam.{region}.myhuaweicloud.com).
-    - When not set, the environment variable E(DATAARTS_FABRIC_IAM_ENDPOINT) is used.
+    - When not set, the first of the environment variables E(DATAARTS_FABRIC_IAM_ENDPOINT), E(HW_AUTH_URL) that
+      is set is used.
     type: str
     env:
+    - name: HW_AUTH_URL
     - name: DATAARTS_FABRIC_IAM_ENDPOINT
     vars:
     - name: fabric_iam_endpoint
@@ -302,6 +379,14 @@ options:
     default: 30
     vars:
     - name: fabric_timeout
+  proxy:
+    description:
+    - URL of the HTTP proxy for this task, for example V(http://proxy.example.com:3128), overriding E(HTTPS_PROXY),
+      E(HTTP_PROXY) and E(NO_PROXY).
+    - When not set, those environment variables apply the standard way.
+    type: str
+    vars:
+    - name: fabric_proxy
   allow_plain_http:
     description:
     - Allow an O(endpoint) with plain C(http://) on a host other than the loopback interface.
@@ -337,4 +422,12 @@ notes:
 - Authenticate with exactly one of O(auth_token), or O(access_key) and O(secret_key) (AK/SK request signing, optionally
   with O(security_token) for temporary credentials).
 - Secrets are never logged, put in a URL or shown in an error message.
+- 'Where each option comes from, first match wins: (1) the option itself (on the task, in C(module_defaults), or
+  for the lookup a keyword argument, then a C(fabric_*) variable); (2) the collection''s own environment variables
+  (C(DATAARTS_FABRIC_*)); (3) the names the Huawei Cloud ecosystem already uses, in this order: the official SDKs
+  (C(HUAWEICLOUD_SDK_*)), the Terraform provider (C(HW_*)), the retired Ansible modules (C(ANSIBLE_HWC_*)); (4)
+  only when none of these configures credentials, files: the KooCLI profile (O(profile)), then the SDK credentials
+  file C(~/.huaweicloud/credentials).'
+- 'Proxies: E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) apply unless O(proxy) is set. O(ca_path) and O(validate_certs=false)
+  take effect even when E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) is set.'
 """

@@ -109,8 +109,8 @@ class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         if not HAS_REQUESTS:
             raise AnsibleLookupError(missing_required_lib('requests'))
-        params = resolved_params(self, variables, kwargs)
         try:
+            params = resolved_params(self, variables, kwargs)
             queries = prepare_queries(params, terms)
             listings = run_queries(shared_client(params), queries, params, display.warning)
         except FabricError as exc:

@@ -32,8 +32,12 @@ RETRIES_MAX = 10
 CONCURRENCY_MAX = 16
 BACKOFF_MAX_SECONDS = 30
 RETRY_AFTER_MAX_SECONDS = 60
-DERIVED_ENDPOINT = 'https://fabric.{region}.myhuaweicloud.com'
-DERIVED_IAM_ENDPOINT = 'https://iam.{region}.myhuaweicloud.com'
+DERIVED_ENDPOINT = 'https://fabric.{region}.{cloud}'
+DERIVED_IAM_ENDPOINT = 'https://iam.{region}.{cloud}'
+DEFAULT_CLOUD = 'myhuaweicloud.com'
+EUROPEAN_CLOUD = 'myhuaweicloud.eu'
+EUROPEAN_REGION_PREFIX = 'eu-west-1'
+CLOUD_PATTERN = re.compile(r'\A(?=.{1,253}\Z)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+\Z')
 AUTH_CHOICES = (
     ('auth_token', ('auth_token',)),
     ('access_key and secret_key', ('access_key', 'secret_key')),
@@ -70,25 +74,47 @@ CONNECTION_OPTIONS = (
     Option(
         'region', 'str',
         ('Huawei Cloud region name, for example V(cn-north-4), used to derive O(endpoint) when that is not set.',),
-        env=('HW_REGION_NAME',),
+        env=('HW_REGION_NAME', 'ANSIBLE_HWC_REGION'),
+    ),
+    Option(
+        'cloud', 'str',
+        ('Domain suffix of every URL derived from O(region): C(https://fabric.{region}.{cloud}) and'
+         ' C(https://iam.{region}.{cloud}); set it for dedicated and private clouds.',
+         'When not set, V(myhuaweicloud.eu) for the European site (regions whose name starts with V(eu-west-1),'
+         ' such as V(eu-west-101)) and V(myhuaweicloud.com) everywhere else.'),
+        env=('HW_CLOUD', 'ANSIBLE_HWC_CLOUD'),
+    ),
+    Option(
+        'profile', 'str',
+        ('Name of the KooCLI (C(hcloud)) profile to read from its configuration file, by default'
+         ' C(~/.hcloud/config.json) (E(HW_SHARED_CONFIG_FILE) overrides the path). When not set, the file\'s'
+         ' current profile.',
+         'Files are the last resort: they are only read when neither options nor environment variables configure'
+         ' credentials, and then also supply O(region), O(project_id) and O(security_token) where those are unset.',
+         'After the KooCLI profile, the official SDK\'s credentials file C(~/.huaweicloud/credentials)'
+         ' (E(HUAWEICLOUD_SDK_CREDENTIALS_FILE) overrides the path; section C([basic]), keys C(ak), C(sk),'
+         ' C(security_token), C(project_id), C(iam_endpoint)) is read.',
+         'Profiles that KooCLI stores encrypted cannot be read; store them unencrypted with'
+         ' C(hcloud configure set --cli-auth-encrypt=false), or use environment variables.'),
+        env=('HW_PROFILE',),
     ),
     Option(
         'auth_token', 'str',
         ('IAM token sent as the C(X-Auth-Token) header.',
          'One of the three ways to authenticate, with O(access_key) and O(secret_key), and with O(username),'
          ' O(password) and O(domain_name): configure exactly one.'),
-        env=('DATAARTS_FABRIC_AUTH_TOKEN',), no_log=True,
+        env=('DATAARTS_FABRIC_AUTH_TOKEN', 'HW_AUTH_TOKEN'), no_log=True,
     ),
     Option(
         'access_key', 'str',
         ('Access key ID (AK) used to sign every request with C(SDK-HMAC-SHA256), as the official SDKs do.',
          'Requires O(secret_key). One of the three ways to authenticate (see O(auth_token)).'),
-        env=('HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY'),
+        env=('HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY', 'ANSIBLE_HWC_ACCESS_KEY'),
     ),
     Option(
         'secret_key', 'str',
         ('Secret access key (SK) paired with O(access_key). It signs requests and is never sent.',),
-        env=('HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY'), no_log=True,
+        env=('HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY', 'ANSIBLE_HWC_SECRET_KEY'), no_log=True,
     ),
     Option(
         'security_token', 'str',
@@ -101,7 +127,7 @@ CONNECTION_OPTIONS = (
         ('Project ID sent and signed as C(X-Project-Id) with AK/SK signing; with O(username) and O(password), the'
          ' project the token is scoped to.',
          'The API gateway rejects signed requests without it for project-level services such as this one.'),
-        env=('HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID'),
+        env=('HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID', 'ANSIBLE_HWC_PROJECT_ID'),
     ),
     Option(
         'username', 'str',
@@ -131,7 +157,7 @@ CONNECTION_OPTIONS = (
         'iam_endpoint', 'str',
         ('Base URL of the IAM service that exchanges O(username) and O(password) for a token.',
          'When not set, it is derived from O(region) as C(https://iam.{region}.myhuaweicloud.com).'),
-        env=('DATAARTS_FABRIC_IAM_ENDPOINT',),
+        env=('DATAARTS_FABRIC_IAM_ENDPOINT', 'HW_AUTH_URL'),
     ),
     Option(
         'validate_certs', 'bool',
@@ -147,6 +173,12 @@ CONNECTION_OPTIONS = (
         'timeout', 'float',
         ('Seconds to wait for the connection and for each response before giving up.',),
         default=30,
+    ),
+    Option(
+        'proxy', 'str',
+        ('URL of the HTTP proxy for this task, for example V(http://proxy.example.com:3128), overriding'
+         ' E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY).',
+         'When not set, those environment variables apply the standard way.'),
     ),
     Option(
         'allow_plain_http', 'bool',
@@ -324,6 +356,13 @@ def auth_choice(params: t.Mapping[str, t.Any]) -> str:
     return names[0]
 
 
+def _check_proxy(proxy: str) -> None:
+    parts = urlsplit(proxy)
+    if parts.scheme not in ('http', 'https') or not parts.hostname:
+        raise FabricError('proxy must be an http:// or https:// URL with a host name, such as'
+                          ' http://proxy.example.com:3128')
+
+
 def _check_auth(params: t.Mapping[str, t.Any]) -> None:
     choice = auth_choice(params)
     if params['security_token'] is not None and choice != 'access_key':
@@ -367,6 +406,10 @@ def validate_params(params: t.Mapping[str, t.Any]) -> None:
     if params['region'] is not None and not REGION_PATTERN.match(params['region']):
         raise FabricError('region must be a region name such as cn-north-4 (lower-case letters, digits'
                           ' and hyphens), got %r' % params['region'])
+    if params['cloud'] is not None and not CLOUD_PATTERN.match(params['cloud'].lower()):
+        raise FabricError('cloud must be a domain name such as myhuaweicloud.com, got %r' % params['cloud'])
+    if params['proxy'] is not None:
+        _check_proxy(params['proxy'])
     if params['endpoint'] is not None:
         _check_url('endpoint', params['endpoint'], params['allow_plain_http'])
     elif params['region'] is None:
@@ -377,13 +420,20 @@ def validate_params(params: t.Mapping[str, t.Any]) -> None:
     _check_filters(params)
 
 
+def cloud_domain(params: t.Mapping[str, t.Any]) -> str:
+    if params['cloud'] is not None:
+        return params['cloud'].lower()
+    region = params['region'] or ''
+    return EUROPEAN_CLOUD if region.startswith(EUROPEAN_REGION_PREFIX) else DEFAULT_CLOUD
+
+
 def endpoint_url(params: t.Mapping[str, t.Any]) -> str:
     if params['endpoint'] is not None:
         return params['endpoint'].rstrip('/')
-    return DERIVED_ENDPOINT.format(region=params['region'])
+    return DERIVED_ENDPOINT.format(region=params['region'], cloud=cloud_domain(params))
 
 
 def iam_endpoint_url(params: t.Mapping[str, t.Any]) -> str:
     if params['iam_endpoint'] is not None:
         return params['iam_endpoint'].rstrip('/')
-    return DERIVED_IAM_ENDPOINT.format(region=params['region'])
+    return DERIVED_IAM_ENDPOINT.format(region=params['region'], cloud=cloud_domain(params))

@@ -8,8 +8,10 @@ no redirects, and every failure turned into a FabricError that names what went w
 
 from __future__ import annotations
 
+import datetime
 import json
 import random
+import re
 import socket
 import threading
 import traceback
@@ -19,7 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 from .auth import Identity, identity_from_params, parse_expiry, password_auth_body
 from .errors import FabricError, error_from_response
 from .options import BACKOFF_MAX_SECONDS, CONCURRENCY_MAX, RETRY_AFTER_MAX_SECONDS, endpoint_url, iam_endpoint_url
-from .signer import canonical_query
+from .signer import DATE_FORMAT, DATE_HEADER, canonical_query
 from .version import user_agent
 
 try:
@@ -38,6 +40,7 @@ else:
 
 RETRY_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
 IAM_TOKENS_PATH = '/v3/auth/tokens'
+EXPIRED_SIGNATURE_CODE = re.compile(r'\AAPIGW?\.0301\Z')
 DEFAULT_BACKOFF = 0.5
 MAX_BODY_BYTES = 8 * 1024 * 1024
 READ_CHUNK = 64 * 1024
@@ -149,6 +152,21 @@ def _causes(exc: BaseException) -> t.Iterator[BaseException]:
                 pending.append(nested)
 
 
+def explain_clock_skew(error: FabricError, sent_headers: t.Mapping[str, str]) -> FabricError:
+    """The gateway's 'request expired' answer to a signed request, said as what it nearly always is."""
+    signed_at = sent_headers.get(DATE_HEADER)
+    expired = error.status == 401 and bool(EXPIRED_SIGNATURE_CODE.match(str(error.error_code or ''))) and (
+        'expire' in (error.error_msg or '').lower())
+    if not (signed_at and expired):
+        return error
+    error.message += (
+        ' -- the request was signed at %s UTC by this host\'s clock (X-Sdk-Date %s) and the gateway accepts'
+        ' signatures only within 15 minutes of its own clock: check the clock of the host running the task'
+        ' (clock skew, NTP)' % (datetime.datetime.strptime(signed_at, DATE_FORMAT).strftime('%Y-%m-%d %H:%M:%S'),
+                                signed_at))
+    return error
+
+
 def _seconds(value: float) -> str:
     return '%g second%s' % (value, '' if value == 1 else 's')
 
@@ -159,6 +177,9 @@ def transport_error(exc: Exception, method: str, url: str, timeout: float) -> Fa
     host = urlsplit(url).netloc
     causes = list(_causes(exc))
     innermost = causes[-1]
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return FabricError('%s %s failed at the proxy (set by the proxy option or HTTPS_PROXY/HTTP_PROXY): %s'
+                           % (method, where, innermost))
     if isinstance(exc, requests.exceptions.SSLError):
         return FabricError('TLS verification of %s failed (%s): set ca_path to the CA bundle that signed its'
                            ' certificate, or validate_certs to false on a trusted network' % (host, innermost))
@@ -229,6 +250,7 @@ class FabricHttpClient:
         backoff: float = DEFAULT_BACKOFF,
         user_agent: str = user_agent('client'),
         concurrency: int = 1,
+        proxy: str | None = None,
     ) -> None:
         self.base_url = base_url.rstrip('/')
         self.retries = retries
@@ -236,6 +258,8 @@ class FabricHttpClient:
         self.identity = identity
         self._verify = verify
         self._timeout = timeout
+        # An explicit proxy replaces HTTPS_PROXY/HTTP_PROXY/NO_PROXY for this client; None leaves them to requests.
+        self._proxies = {'http': proxy, 'https': proxy} if proxy else None
         if verify is False:
             # The user turned verification off on purpose (validate_certs: false); a warning per request
             # on stderr would only bury the play's output.
@@ -275,9 +299,13 @@ class FabricHttpClient:
             headers = self.identity.headers_for('GET', url)
             response, body = self._send('GET', url, headers)
             if response.status_code == 401 and self.identity.refresh(headers):
-                response, body = self._send('GET', url, self.identity.headers_for('GET', url))
+                headers = self.identity.headers_for('GET', url)
+                response, body = self._send('GET', url, headers)
         self.in_flight.succeeded()
-        return _decode('GET', response, body, url)
+        try:
+            return _decode('GET', response, body, url)
+        except FabricError as exc:
+            raise explain_clock_skew(exc, headers) from None
 
     def fetch_iam_token(self, iam_url: str, auth_body: dict[str, t.Any]) -> tuple[str, t.Any]:
         """POST the credentials to IAM; the token comes back in X-Subject-Token, its expiry in the body."""
@@ -303,6 +331,7 @@ class FabricHttpClient:
                 url,
                 data=payload,
                 headers=headers,
+                proxies=self._proxies,
                 timeout=self._timeout,
                 verify=self._verify,
                 allow_redirects=False,
@@ -372,5 +401,6 @@ def open_client(params: t.Mapping[str, t.Any], agent: str) -> FabricHttpClient:
         backoff=params['retry_backoff'],
         user_agent=agent,
         concurrency=params['concurrency'],
+        proxy=params['proxy'],
     )
     return client

@@ -196,7 +196,8 @@ request_id:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils.options import module_argument_spec, normalize_params
+from ansible_collections.dataarts.fabric.plugins.module_utils.credential_files import resolve_params
+from ansible_collections.dataarts.fabric.plugins.module_utils.options import module_argument_spec
 from ansible_collections.dataarts.fabric.plugins.module_utils.sessions import prepare_queries, run_queries
 from ansible_collections.dataarts.fabric.plugins.module_utils.transport import (
     HAS_REQUESTS,
@@ -214,8 +215,8 @@ def main() -> None:
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
 
-    params = normalize_params(module.params)
     try:
+        params = resolve_params(module.params)
         queries = prepare_queries(params, [module.params['workspace_id']])
         with open_client(params, user_agent('module')) as client:
             [listing] = run_queries(client, queries, params, module.warn)

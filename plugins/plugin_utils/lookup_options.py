@@ -12,12 +12,9 @@ import typing as t
 from ansible.errors import AnsibleLookupError
 from ansible.plugins import AnsiblePlugin
 
+from ansible_collections.dataarts.fabric.plugins.module_utils.credential_files import resolve_params
 from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils.options import (
-    CONNECTION_OPTIONS,
-    OPTION_NAMES,
-    normalize_params,
-)
+from ansible_collections.dataarts.fabric.plugins.module_utils.options import CONNECTION_OPTIONS, OPTION_NAMES
 from ansible_collections.dataarts.fabric.plugins.module_utils.transport import FabricHttpClient, open_client
 from ansible_collections.dataarts.fabric.plugins.module_utils.version import user_agent
 
@@ -28,10 +25,10 @@ _CLIENT_KEYS = tuple(option.name for option in CONNECTION_OPTIONS) + ('concurren
 
 
 def resolved_params(plugin: AnsiblePlugin, variables: t.Mapping[str, t.Any] | None, direct: dict[str, t.Any]):
-    """The shared options as the module would see them: direct arguments, then variables, then environment,
-    then defaults (Ansible's plugin configuration does the resolving and the type conversion)."""
+    """The shared options as the module would see them: direct arguments, then variables, then environment
+    (Ansible's plugin configuration does that resolving and the type conversion), then credential files."""
     plugin.set_options(var_options=variables, direct=direct)
-    return normalize_params({name: plugin.get_option(name) for name in OPTION_NAMES})
+    return resolve_params({name: plugin.get_option(name) for name in OPTION_NAMES})
 
 
 def lookup_error(exc: FabricError) -> AnsibleLookupError:

@@ -44,7 +44,7 @@ def test_valid_password_params_pass():
 
 
 def test_iam_endpoint_is_derived_from_the_region():
-    assert iam_endpoint_url(params(region='eu-west-101')) == 'https://iam.eu-west-101.myhuaweicloud.com'
+    assert iam_endpoint_url(params(region='cn-north-4')) == 'https://iam.cn-north-4.myhuaweicloud.com'
     assert iam_endpoint_url(params(iam_endpoint='https://iam.example.test/')) == 'https://iam.example.test'
 
 
@@ -82,6 +82,9 @@ def test_valid_aksk_params_pass():
     ({'auth_token': None, 'username': 'u', 'password': 'p', 'domain_name': 'd', 'project_id': 'p1',
       'security_token': 'st'}, 'security_token is only used with access_key and secret_key'),
     ({'region': 'Bad_Region'}, 'region must be a region name such as cn-north-4'),
+    ({'cloud': 'evil.test/path'}, "cloud must be a domain name such as myhuaweicloud.com, got 'evil.test/path'"),
+    ({'cloud': 'localhost'}, 'cloud must be a domain name'),
+    ({'proxy': 'proxy.example.com:3128'}, 'proxy must be an http:// or https:// URL with a host name'),
     ({'security_token': 'ST'}, 'security_token is only used with access_key and secret_key'),
     ({'page_size': 0}, 'page_size must be between 1 and 100, got 0'),
     ({'page_size': 101}, 'page_size must be between 1 and 100, got 101'),
@@ -130,6 +133,22 @@ def test_repeated_statuses_are_queried_once():
     assert params(status=['FAIL', 'RUNNING', 'FAIL'])['status'] == ['FAIL', 'RUNNING']
 
 
+@pytest.mark.parametrize('region,cloud,fabric,iam', [
+    ('cn-north-4', None, 'https://fabric.cn-north-4.myhuaweicloud.com', 'https://iam.cn-north-4.myhuaweicloud.com'),
+    ('eu-west-101', None, 'https://fabric.eu-west-101.myhuaweicloud.eu', 'https://iam.eu-west-101.myhuaweicloud.eu'),
+    ('eu-west-102', None, 'https://fabric.eu-west-102.myhuaweicloud.eu', 'https://iam.eu-west-102.myhuaweicloud.eu'),
+    ('eu-west-0', None, 'https://fabric.eu-west-0.myhuaweicloud.com', 'https://iam.eu-west-0.myhuaweicloud.com'),
+    ('my-region-1', 'Private.Cloud.Example', 'https://fabric.my-region-1.private.cloud.example',
+     'https://iam.my-region-1.private.cloud.example'),
+    ('eu-west-101', 'myhuaweicloud.com', 'https://fabric.eu-west-101.myhuaweicloud.com',
+     'https://iam.eu-west-101.myhuaweicloud.com'),
+])
+def test_cloud_domain_and_the_european_rule(region, cloud, fabric, iam):
+    derived = params(endpoint=None, region=region, cloud=cloud)
+    validate_params(derived)
+    assert (endpoint_url(derived), iam_endpoint_url(derived)) == (fabric, iam)
+
+
 def test_endpoint_is_derived_from_the_region():
     assert endpoint_url(params(endpoint=None, region='cn-north-4')) == 'https://fabric.cn-north-4.myhuaweicloud.com'
     assert endpoint_url(params(endpoint='http://127.0.0.1:8080/')) == 'http://127.0.0.1:8080'
@@ -155,6 +174,7 @@ def test_argument_spec_follows_the_table():
 
 def test_plugin_docs_list_env_in_reverse_so_the_first_name_wins():
     docs = option_docs(CONNECTION_OPTIONS, for_plugin=True)
-    assert [e['name'] for e in docs['access_key']['env']] == ['HW_ACCESS_KEY', 'HUAWEICLOUD_SDK_AK']
+    assert [e['name'] for e in docs['access_key']['env']] == [
+        'ANSIBLE_HWC_ACCESS_KEY', 'HW_ACCESS_KEY', 'HUAWEICLOUD_SDK_AK']
     assert docs['auth_token']['vars'] == [{'name': 'fabric_auth_token'}]
     assert 'E(HUAWEICLOUD_SDK_AK), E(HW_ACCESS_KEY)' in docs['access_key']['description'][-1]

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import shutil
 import socket
@@ -20,8 +21,13 @@ from urllib3.exceptions import ProtocolError
 from ansible_collections.dataarts.fabric.plugins.module_utils import transport
 from ansible_collections.dataarts.fabric.plugins.module_utils.auth import AkSkIdentity, TokenIdentity
 from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils.options import ALL_OPTIONS, normalize_params
 from ansible_collections.dataarts.fabric.plugins.module_utils.sessions import SessionQuery, list_sessions
-from ansible_collections.dataarts.fabric.plugins.module_utils.transport import FabricHttpClient, retry_policy
+from ansible_collections.dataarts.fabric.plugins.module_utils.transport import (
+    FabricHttpClient,
+    open_client,
+    retry_policy,
+)
 from ansible_collections.dataarts.fabric.tests.emulator.fabric_emulator import FabricEmulator
 
 PATH = '/v1/workspaces/ws-101/sessions'
@@ -219,3 +225,66 @@ def test_validate_certs_false_wins_over_requests_ca_bundle(tls_emulator, monkeyp
     monkeypatch.setenv('REQUESTS_CA_BUNDLE', os.devnull)
     with client_for(tls_emulator, verify=False) as client:
         assert client.get_json(PATH, QUERY).data['total'] == 101
+
+
+def test_an_expired_signature_is_explained_as_clock_skew(emu):
+    stale = AkSkIdentity('EMULATORAK', 'EMULATORSK', project_id='p', clock=lambda: datetime.datetime(
+        2020, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc))
+    with client_for(emu, identity=stale) as client, pytest.raises(FabricError) as caught:
+        client.get_json(PATH, QUERY)
+    text = str(caught.value)
+    assert 'signed at 2020-01-02 03:04:05 UTC by this host\'s clock (X-Sdk-Date 20200102T030405Z)' in text
+    assert 'clock skew' in text and caught.value.error_code == 'APIG.0301'
+
+
+def test_other_401s_are_not_called_clock_skew(emu):
+    with client_for(emu, identity=TokenIdentity('wrong-token')) as client, pytest.raises(FabricError) as caught:
+        client.get_json(PATH, QUERY)
+    assert caught.value.status == 401 and 'clock' not in str(caught.value)
+
+
+def derived_params(**given):
+    values = {option.name: option.default for option in ALL_OPTIONS}
+    values.update(auth_token='emulator-token', retries=0, **given)
+    return normalize_params(values)
+
+
+def test_the_derived_european_url_is_what_goes_to_the_proxy(emu):
+    """The emulator is the proxy: it records the CONNECT target without any real host being contacted."""
+    params = derived_params(region='eu-west-101', proxy=emu.url)
+    with open_client(params, 'test') as client, pytest.raises(FabricError, match='failed at the proxy'):
+        client.get_json(PATH, QUERY)
+    [entry] = emu.requests_log()
+    assert entry['method'] == 'CONNECT'
+    assert 'fabric.eu-west-101.myhuaweicloud.eu:443' in json.dumps(entry)
+
+
+def test_https_proxy_from_the_environment_is_used(emu, monkeypatch):
+    monkeypatch.setenv('HTTPS_PROXY', emu.url)
+    params = derived_params(region='ap-southeast-3', cloud='private.example')
+    with open_client(params, 'test') as client, pytest.raises(FabricError, match='failed at the proxy'):
+        client.get_json(PATH, QUERY)
+    assert 'fabric.ap-southeast-3.private.example:443' in json.dumps(emu.requests_log())
+
+
+def test_the_proxy_option_wins_over_the_environment(emu, monkeypatch):
+    monkeypatch.setenv('HTTP_PROXY', 'http://127.0.0.1:9')  # nothing listens on the discard port
+    monkeypatch.setenv('NO_PROXY', '')
+    params = derived_params(endpoint='http://fabric.example.test', allow_plain_http=True, proxy=emu.url)
+    with open_client(params, 'test') as client:
+        assert client.get_json(PATH, QUERY).data['total'] == 101
+    [entry] = emu.requests_log()
+    assert entry['proxy_url'] == 'http://fabric.example.test%s?limit=100&offset=0' % PATH
+
+
+def test_no_proxy_sends_loopback_traffic_direct(emu, monkeypatch):
+    with FabricEmulator() as proxy:
+        monkeypatch.setenv('HTTP_PROXY', proxy.url)
+        monkeypatch.setenv('NO_PROXY', '127.0.0.1')
+        with client_for(emu) as client:
+            assert client.get_json(PATH, QUERY).data['total'] == 101
+        assert proxy.requests_log() == [] and len(emu.requests_log()) == 1
+        monkeypatch.setenv('NO_PROXY', '')
+        with client_for(emu) as client:
+            assert client.get_json(PATH, QUERY).data['total'] == 101
+        assert proxy.requests_log()[0]['proxy_url'].startswith(emu.url + PATH)

@@ -14,6 +14,7 @@ import responses
 
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.dataarts.fabric.plugins.module_utils.options import ALL_OPTIONS
 from ansible_collections.dataarts.fabric.plugins.modules import fabric_session_info
 from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
     ENDPOINT,
@@ -23,15 +24,16 @@ from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
 )
 
 SECRETS = {'auth_token': 'T0KEN-VALUE', 'secret_key': 'SK-VALUE', 'security_token': 'ST-VALUE'}
-ENV_NAMES = ('DATAARTS_FABRIC_ENDPOINT', 'DATAARTS_FABRIC_AUTH_TOKEN', 'HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY',
-             'HUAWEICLOUD_SDK_SK', 'HW_SECRET_KEY', 'HUAWEICLOUD_SDK_SECURITY_TOKEN', 'HW_SECURITY_TOKEN',
-             'HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID', 'HW_REGION_NAME')
+ENV_NAMES = tuple(name for option in ALL_OPTIONS for name in option.env) + (
+    'HW_SHARED_CONFIG_FILE', 'HUAWEICLOUD_SDK_CREDENTIALS_FILE', 'HTTPS_PROXY', 'HTTP_PROXY', 'REQUESTS_CA_BUNDLE')
 
 
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch):
+def clean_env(monkeypatch, tmp_path):
+    """No credential of the machine running the tests leaks in: no variables, and a HOME without files."""
     for name in ENV_NAMES:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv('HOME', str(tmp_path))
 
 
 @pytest.fixture
@@ -127,3 +129,35 @@ def test_retries_become_warnings_naming_status_and_request_id(mock, capsys):
     warnings = [w['event']['msg'] if isinstance(w, dict) else w for w in result['warnings']]
     assert warnings == [
         'retry 1 of 3 for GET /v1/workspaces/ws-1/sessions?limit=100&offset=0 after HTTP 503 (request id rid-503)']
+
+
+@pytest.mark.parametrize('environment,expected_header', [
+    ({'HW_AUTH_TOKEN': 'terraform-token'}, ('X-Auth-Token', 'terraform-token')),
+    ({'DATAARTS_FABRIC_AUTH_TOKEN': 'own-token', 'HW_AUTH_TOKEN': 'terraform-token'}, ('X-Auth-Token', 'own-token')),
+    ({'ANSIBLE_HWC_ACCESS_KEY': 'OLDHWCAK', 'ANSIBLE_HWC_SECRET_KEY': 'old-sk', 'ANSIBLE_HWC_PROJECT_ID': 'old-p'},
+     ('X-Project-Id', 'old-p')),
+    ({'HW_ACCESS_KEY': 'TFAK', 'ANSIBLE_HWC_ACCESS_KEY': 'OLDHWCAK', 'HW_SECRET_KEY': 'tf-sk', 'HW_PROJECT_ID': 'tf-p'},
+     ('X-Project-Id', 'tf-p')),
+])
+def test_every_ecosystem_name_is_honoured_in_order(mock, capsys, monkeypatch, environment, expected_header):
+    fake = FakeFabric(mock, {'ws-1': make_sessions(1)})
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    result = run_module(capsys, endpoint=ENDPOINT, workspace_id='ws-1')
+    assert result['rc'] == 0
+    headers = fake.requests[0][2]
+    assert headers[expected_header[0]] == expected_header[1]
+    if 'HW_ACCESS_KEY' in environment:
+        assert 'Access=TFAK,' in headers['Authorization']
+
+
+def test_a_koocli_profile_in_home_is_used_by_the_module(mock, capsys, tmp_path):
+    (tmp_path / '.hcloud').mkdir()
+    (tmp_path / '.hcloud' / 'config.json').write_text(json.dumps({'current': 'default', 'profiles': [
+        {'name': 'default', 'accessKeyId': 'KOOAK0000001', 'secretAccessKey': 'koo-sk', 'projectId': 'koo-p',
+         'region': 'cn-north-4'}]}))
+    fake = FakeFabric(mock, {'ws-1': make_sessions(1)})
+    result = run_module(capsys, endpoint=ENDPOINT, workspace_id='ws-1')
+    assert result['rc'] == 0
+    assert 'Access=KOOAK0000001,' in fake.requests[0][2]['Authorization']
+    assert fake.requests[0][2]['X-Project-Id'] == 'koo-p'
