@@ -22,13 +22,22 @@ from ansible_collections.dataarts.fabric.plugins.module_utils.version import use
 # Kept in memory only; the key holds the credentials that select the client, never logged.
 _CLIENTS: dict[tuple[t.Any, ...], FabricHttpClient] = {}
 _CLIENT_KEYS = tuple(option.name for option in CONNECTION_OPTIONS) + ('concurrency',)
+_LOOKUP_VARIABLES = tuple(option.lookup_var for option in CONNECTION_OPTIONS)
 
 
 def resolved_params(plugin: AnsiblePlugin, variables: t.Mapping[str, t.Any] | None, direct: dict[str, t.Any]):
     """The shared options as the module would see them: direct arguments, then variables, then environment
     (Ansible's plugin configuration does that resolving and the type conversion), then credential files."""
-    plugin.set_options(var_options=variables, direct=direct)
+    plugin.set_options(var_options=_rendered_variables(plugin, variables), direct=direct)
     return resolve_params({name: plugin.get_option(name) for name in OPTION_NAMES})
+
+
+def _rendered_variables(plugin: AnsiblePlugin, variables: t.Mapping[str, t.Any] | None) -> dict[str, t.Any]:
+    """The fabric_* variables, rendered: a lookup receives task variables unrendered (a variable holding
+    "{{ vault_token }}" would otherwise reach the API as that literal text)."""
+    templar = getattr(plugin, '_templar', None)
+    found = {name: (variables or {})[name] for name in _LOOKUP_VARIABLES if name in (variables or {})}
+    return {name: templar.template(value) for name, value in found.items()} if templar is not None else found
 
 
 def lookup_error(exc: FabricError) -> AnsibleLookupError:

@@ -1591,6 +1591,9 @@ def build_parser():
                              "emulator-user:emulator-password:emulator-domain)")
     parser.add_argument("--token-ttl", type=_ttl_arg, default=DEFAULT_TOKEN_TTL, metavar="SECONDS",
                         help="lifetime of tokens issued by POST /v3/auth/tokens (default 86400)")
+    parser.add_argument("--clock-offset", type=float, default=0, metavar="SECONDS",
+                        help="run the emulator's clock this far ahead (negative: behind) of the machine's, to play"
+                             " a gateway whose clock differs from the client's (signatures then look stale)")
     parser.add_argument("--latency-ms", type=float, default=0, help="added latency per API request")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated data (default 0)")
     parser.add_argument("--workspace", action="append", type=_workspace_arg, default=[], metavar="ID=COUNT",
@@ -1614,7 +1617,8 @@ def main(argv=None):
             security_tokens=args.security_token, latency_ms=args.latency_ms, seed=args.seed,
             workspaces=dict(args.workspace), certfile=args.certfile, keyfile=args.keyfile,
             lifetime=args.lifetime or None, verbose=args.verbose,
-            users=args.user or [DEFAULT_USER], token_ttl=args.token_ttl)
+            users=args.user or [DEFAULT_USER], token_ttl=args.token_ttl,
+            clock=(lambda: time.time() + args.clock_offset) if args.clock_offset else None)
         url = emulator.start()
     except (ValueError, OSError) as exc:
         sys.stderr.write("fabric-emulator: %s\n" % exc)

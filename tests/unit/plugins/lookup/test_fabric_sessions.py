@@ -14,7 +14,9 @@ import responses
 
 from ansible.errors import AnsibleLookupError
 from ansible.module_utils.testing import patch_module_args
+from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import lookup_loader
+from ansible.template import Templar, trust_as_template
 
 from ansible_collections.dataarts.fabric.plugins.modules import fabric_session_info
 from ansible_collections.dataarts.fabric.plugins.plugin_utils import lookup_options
@@ -145,3 +147,15 @@ def test_calls_with_the_same_connection_share_one_client(mock, lookup):
     assert len(lookup_options._CLIENTS) == 1
     lookup.run(['ws-a'], variables={}, endpoint=ENDPOINT, auth_token='another-token')
     assert len(lookup_options._CLIENTS) == 2
+
+
+def test_variables_holding_templates_are_rendered(mock):
+    fake = FakeFabric(mock, {'ws-a': make_sessions(1)})
+    # As a playbook's variables are: trusted templates, which a lookup receives unrendered.
+    variables = {'vault_token': TOKEN, 'fabric_auth_token': trust_as_template('{{ vault_token }}'),
+                 'fabric_endpoint': ENDPOINT}
+    loader = DataLoader()
+    templating_lookup = lookup_loader.get('dataarts.fabric.fabric_sessions', loader=loader,
+                                          templar=Templar(loader=loader, variables=variables))
+    assert len(templating_lookup.run(['ws-a'], variables=variables)) == 1
+    assert fake.requests[0][2]['X-Auth-Token'] == TOKEN
