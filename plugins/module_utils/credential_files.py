@@ -54,9 +54,10 @@ def koocli_profile(environ: t.Mapping[str, str], profile: str | None) -> dict[st
     """The option values of a KooCLI profile: the one named, else the file's current one."""
     path, named = _path(environ, KOOCLI_CONFIG_ENV, KOOCLI_CONFIG_DEFAULT)
     if not os.path.isfile(path):
-        if named or profile:
-            raise FabricError('profile %s: the KooCLI configuration file %s does not exist'
-                              % (profile or '(current)', path))
+        if named:
+            raise FabricError('%s names %s, which does not exist' % (KOOCLI_CONFIG_ENV, path))
+        if profile:
+            raise FabricError('profile %s: the KooCLI configuration file %s does not exist' % (profile, path))
         return {}
     try:
         config = json.loads(_read(path))
