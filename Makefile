@@ -11,13 +11,14 @@ RESULTS_DIR ?= $(CURDIR)/build/test-results
 CORES ?= 2.19 2.21
 export RESULTS_DIR CORES
 
-.PHONY: help test sanity units integration summary demo clean
+.PHONY: help test sanity units integration lint summary demo clean
 
 help:
-	@echo "make test         sanity + units + integration, then one line 'tests: N passed, N failed, N skipped'"
+	@echo "make test         sanity + units + integration + lint, then one line 'tests: N passed, N failed, N skipped'"
 	@echo "make sanity       ansible-test sanity: core 2.19 (controller 3.11-3.13) and 2.21 (3.12-3.13), target Pythons 3.8+"
 	@echo "make units        ansible-test units: 2.19 on 3.11, 2.21 on 3.12"
 	@echo "make integration  ansible-test integration (all targets, aliases respected): 2.19 on 3.11, 2.21 on 3.12"
+	@echo "make lint         ansible-lint (production), changelog + docs lint, galaxy build/install + demo from the tarball, ansible-builder"
 	@echo "make summary      print the closing line for what build/test-results holds"
 	@echo "make demo         build + install the collection, run examples/demo.yml against the emulator"
 	@echo "make clean        remove build/, .venv/ and tests/output/"
@@ -30,6 +31,7 @@ test:
 	hacking/run-suite.sh sanity || rc=1; \
 	hacking/run-suite.sh units || rc=1; \
 	hacking/run-suite.sh integration || rc=1; \
+	hacking/lint.sh || rc=1; \
 	echo "make test: $$((SECONDS - start)) s"; \
 	$(PYTHON) hacking/junit_summary.py "$(RESULTS_DIR)" || rc=1; \
 	exit $$rc
@@ -38,6 +40,12 @@ sanity units integration:
 	@rm -rf "$(RESULTS_DIR)"/$@-*; \
 	rc=0; hacking/run-suite.sh $@ || rc=1; \
 	$(PYTHON) hacking/junit_summary.py "$(RESULTS_DIR)" $@- || rc=1; \
+	exit $$rc
+
+lint:
+	@rm -rf "$(RESULTS_DIR)"/lint; \
+	rc=0; hacking/lint.sh || rc=1; \
+	$(PYTHON) hacking/junit_summary.py "$(RESULTS_DIR)" lint || rc=1; \
 	exit $$rc
 
 summary:

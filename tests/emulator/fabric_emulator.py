@@ -31,6 +31,7 @@ import hmac
 import http
 import ipaddress
 import json
+import math
 import os
 import random
 import re
@@ -629,7 +630,7 @@ class FabricEmulator(object):
                  users=(DEFAULT_USER,), token_ttl=DEFAULT_TOKEN_TTL):
         _check_loopback(host)
         self._users = _normalize_users((DEFAULT_USER,) if users is None else users)
-        if not isinstance(token_ttl, (int, float)) or isinstance(token_ttl, bool) or not token_ttl > 0:
+        if not isinstance(token_ttl, (int, float)) or isinstance(token_ttl, bool) or token_ttl <= 0:
             raise ValueError("token_ttl must be a number of seconds > 0")
         self.token_ttl = float(token_ttl)
         self.host = host
@@ -1565,7 +1566,7 @@ def _ttl_arg(text):
         value = float(text)
     except ValueError:
         value = 0
-    if not value > 0 or value != value or value == float("inf"):
+    if math.isnan(value) or value <= 0 or math.isinf(value):
         raise argparse.ArgumentTypeError("expected a number of seconds > 0, got %r" % text)
     return value
 

@@ -19,7 +19,7 @@ stop_side_emulators() {
 }
 trap stop_side_emulators EXIT
 
-# A second emulator: $1 names it, the rest are its options. Sets <name>_url.
+# A second emulator: $1 names it, the rest are its options. Sets side_url to its host:port.
 start_side_emulator() {
     local name="$1" port_file="${work}/$1.port" waited=0
     shift
@@ -30,7 +30,7 @@ start_side_emulator() {
         sleep 0.1
         waited=$((waited + 1))
     done
-    printf -v "${name}_url" '%s' "127.0.0.1:$(cat "${port_file}")"
+    side_url="127.0.0.1:$(cat "${port_file}")"
 }
 
 # Files in a temporary HOME, read by the module (managed host = localhost) and by the lookup (controller).
@@ -55,12 +55,13 @@ HTTP_PROXY="${FABRIC_EMULATOR_URL}" NO_PROXY='' \
 
 # A gateway whose clock is an hour ahead of this host's: every signature looks expired to it.
 start_side_emulator skewed --clock-offset 3600
-ansible-playbook -i "${INVENTORY_PATH}" clock.yml -e "skewed_url=http://${skewed_url}" "$@"
+ansible-playbook -i "${INVENTORY_PATH}" clock.yml -e "skewed_url=http://${side_url}" "$@"
 
 # HTTPS with a private CA, while REQUESTS_CA_BUNDLE names another bundle.
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
     -keyout "${work}/key.pem" -out "${work}/cert.pem" 2>/dev/null
 start_side_emulator tls --certfile "${work}/cert.pem" --keyfile "${work}/key.pem"
+tls_url="${side_url}"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=other-ca -keyout "${work}/other-key.pem" \
     -out "${work}/other-ca.pem" 2>/dev/null
 REQUESTS_CA_BUNDLE="${work}/other-ca.pem" CURL_CA_BUNDLE="${work}/other-ca.pem" \

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The dataarts.fabric.session_check role against the emulator.
+#   pass.yml    rules that hold and a wait that succeeds (module_defaults, role variables with AK/SK, environment)
+#   fail.yml    the role must fail: fail_statuses, max_running, wait timeout, session not found; it records each
+#               failure message (block/rescue) in OUTPUT_DIR. Its junit report goes to a scratch folder: the
+#               role's failing task is the expected outcome there, not a failed test.
+#   verify.yml  asserts on the recorded failures (these asserts are the test cases of fail.yml)
+# Extra arguments go to ansible-playbook (for example -vvv).
+set -eux
+
+# AK/SK the emulator accepts; the secrets are unique so that their absence from -vvvv output means something.
+SC_ACCESS_KEY="SCHECKAK$$"
+SC_SECRET_KEY="sc-secret-key-$$-${RANDOM}${RANDOM}"
+SC_SECURITY_TOKEN="sc-security-token-$$-${RANDOM}${RANDOM}"
+export SC_ACCESS_KEY SC_SECRET_KEY SC_SECURITY_TOKEN
+
+# shellcheck source=tests/integration/targets/setup_fabric_emulator/emulator.sh
+source ../setup_fabric_emulator/emulator.sh --token emulator-token \
+    --access-key "${SC_ACCESS_KEY}" --secret-key "${SC_SECRET_KEY}" --security-token "${SC_SECURITY_TOKEN}"
+
+# The role must get its connection from the play, never from the caller's environment.
+unset DATAARTS_FABRIC_ENDPOINT HW_REGION_NAME DATAARTS_FABRIC_AUTH_TOKEN HUAWEICLOUD_SDK_AK HW_ACCESS_KEY \
+    HUAWEICLOUD_SDK_SK HW_SECRET_KEY HUAWEICLOUD_SDK_SECURITY_TOKEN HW_SECURITY_TOKEN \
+    HUAWEICLOUD_SDK_PROJECT_ID HW_PROJECT_ID
+
+OUT="${OUTPUT_DIR:-$(mktemp -d)}"
+playbook=(ansible-playbook -i "${INVENTORY_PATH:-../../inventory}" -e "emulator_url=${FABRIC_EMULATOR_URL}"
+          -e "output_dir=${OUT}")
+
+# 1. rules that hold, and a wait that succeeds; at -vvvv to prove that no secret is printed
+set +x
+if ! "${playbook[@]}" pass.yml -vvvv "$@" >"${OUT}/pass.log" 2>&1; then
+    tail -n 200 "${OUT}/pass.log"
+    echo "session_check: pass.yml failed (full output: ${OUT}/pass.log)" >&2
+    exit 1
+fi
+grep -E '^(PLAY|TASK|ok|changed|failed|fatal|skipping|localhost)' "${OUT}/pass.log" || true
+for secret in "${SC_SECRET_KEY}" "${SC_SECURITY_TOKEN}"; do
+    if grep -qF -- "${secret}" "${OUT}/pass.log"; then
+        echo "session_check: a secret appears in the -vvvv output of pass.yml (${OUT}/pass.log)" >&2
+        exit 1
+    fi
+done
+grep -qF 'AnsiballZ_fabric_session_info' "${OUT}/pass.log"  # the module ran at that verbosity
+set -x
+
+# 2. the role must fail, and say why
+rm -rf "${OUT}/session_check_failures.json" "${OUT}/junit-expected-failures"
+mkdir -p "${OUT}/junit-expected-failures"
+JUNIT_OUTPUT_DIR="${OUT}/junit-expected-failures" "${playbook[@]}" fail.yml "$@"
+
+# 3. what it said
+"${playbook[@]}" verify.yml "$@"

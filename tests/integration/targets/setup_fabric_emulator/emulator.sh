@@ -1,0 +1,96 @@
+# shellcheck shell=bash
+# Starts the DataArts Fabric emulator for one integration target. Source it from runme.sh:
+#
+#   source ../setup_fabric_emulator/emulator.sh [extra fabric_emulator.py options]
+#
+# It starts tests/emulator/fabric_emulator.py in the background on a free port of 127.0.0.1,
+# waits until /_emulator/health answers, exports FABRIC_EMULATOR_URL (http://127.0.0.1:PORT) and
+# installs an EXIT trap that stops the emulator with SIGTERM and waits for it. Extra arguments are
+# passed to the emulator (for example --token T, or --access-key/--secret-key/--security-token).
+# Needs `python` (ansible-test puts the test Python first on PATH) and nothing else.
+
+fabric_emulator_script() {
+    # The collection root from this file's own path (<root>/tests/integration/targets/setup_*/),
+    # then from ANSIBLE_COLLECTIONS_PATH: ansible-test runs targets from a copy of tests/integration
+    # that may not hold tests/emulator.
+    local here candidate entry
+    here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+    candidate="${here}"
+    while [[ "${candidate}" != "/" ]]; do
+        if [[ -f "${candidate}/tests/emulator/fabric_emulator.py" && -f "${candidate}/galaxy.yml" ]]; then
+            echo "${candidate}/tests/emulator/fabric_emulator.py"
+            return 0
+        fi
+        candidate="$(dirname "${candidate}")"
+    done
+    local -a entries=()
+    IFS=':' read -r -a entries <<<"${ANSIBLE_COLLECTIONS_PATH:-${ANSIBLE_COLLECTIONS_PATHS:-}}"
+    for entry in "${entries[@]}"; do
+        for candidate in "${entry}/ansible_collections/dataarts/fabric" "${entry}/dataarts/fabric"; do
+            if [[ -f "${candidate}/tests/emulator/fabric_emulator.py" ]]; then
+                echo "${candidate}/tests/emulator/fabric_emulator.py"
+                return 0
+            fi
+        done
+    done
+    echo "setup_fabric_emulator: tests/emulator/fabric_emulator.py not found from ${here}" >&2
+    return 1
+}
+
+fabric_emulator_stop() {
+    local rc=$?
+    if [[ -n "${FABRIC_EMULATOR_PID:-}" ]]; then
+        kill -TERM "${FABRIC_EMULATOR_PID}" 2>/dev/null || true
+        wait "${FABRIC_EMULATOR_PID}" 2>/dev/null || true
+        FABRIC_EMULATOR_PID=''
+    fi
+    if [[ -n "${FABRIC_EMULATOR_DIR:-}" ]]; then
+        rm -rf "${FABRIC_EMULATOR_DIR}"
+        FABRIC_EMULATOR_DIR=''
+    fi
+    return "${rc}"
+}
+
+fabric_emulator_start() {
+    local script port waited
+    script="$(fabric_emulator_script)"
+    FABRIC_EMULATOR_DIR="$(mktemp -d "${OUTPUT_DIR:-${TMPDIR:-/tmp}}/fabric-emulator.XXXXXX")"
+    python "${script}" --port-file "${FABRIC_EMULATOR_DIR}/port" --lifetime 900 --quiet "$@" \
+        >"${FABRIC_EMULATOR_DIR}/emulator.out" 2>&1 &
+    FABRIC_EMULATOR_PID=$!
+    trap fabric_emulator_stop EXIT
+
+    waited=0
+    until [[ -s "${FABRIC_EMULATOR_DIR}/port" ]]; do
+        if ! kill -0 "${FABRIC_EMULATOR_PID}" 2>/dev/null || [[ "${waited}" -ge 150 ]]; then
+            echo "setup_fabric_emulator: the emulator did not start:" >&2
+            cat "${FABRIC_EMULATOR_DIR}/emulator.out" >&2 || true
+            return 1
+        fi
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    port="$(cat "${FABRIC_EMULATOR_DIR}/port")"
+    FABRIC_EMULATOR_URL="http://127.0.0.1:${port}"
+    export FABRIC_EMULATOR_URL FABRIC_EMULATOR_PID FABRIC_EMULATOR_DIR
+
+    python - "${FABRIC_EMULATOR_URL}/_emulator/health" <<'PYEOF'
+import json
+import sys
+import time
+import urllib.request
+
+deadline = time.monotonic() + 15
+while True:
+    try:
+        with urllib.request.urlopen(sys.argv[1], timeout=2) as response:
+            if json.load(response).get('status') == 'ok':
+                break
+    except Exception as exc:  # still starting
+        if time.monotonic() > deadline:
+            sys.exit('setup_fabric_emulator: %s did not answer: %s' % (sys.argv[1], exc))
+    time.sleep(0.1)
+PYEOF
+}
+
+fabric_emulator_start "$@"
