@@ -11,7 +11,7 @@ RESULTS_DIR ?= $(CURDIR)/build/test-results
 CORES ?= 2.19 2.21
 export RESULTS_DIR CORES
 
-.PHONY: help test sanity units integration lint summary demo clean
+.PHONY: help test sanity units integration lint summary demo bench clean
 
 help:
 	@echo "make test         sanity + units + integration + lint, then one line 'tests: N passed, N failed, N skipped'"
@@ -21,6 +21,7 @@ help:
 	@echo "make lint         ansible-lint (production), changelog + docs lint, galaxy build/install + demo from the tarball, ansible-builder"
 	@echo "make summary      print the closing line for what build/test-results holds"
 	@echo "make demo         build + install the collection, run examples/demo.yml against the emulator"
+	@echo "make bench        the performance benchmark; writes docs/performance.md (BENCH_ARGS=--quick for a smoke run)"
 	@echo "make clean        remove build/, .venv/ and tests/output/"
 	@echo "Variables: CORES='2.19 2.21'. Single tests: see hacking/README.md"
 
@@ -53,6 +54,11 @@ summary:
 
 demo:
 	hacking/demo.sh
+
+# The benchmark of docs/performance.md, in the demo's venv (pinned ansible-core and requests).
+bench:
+	DEMO_ONLY_VENV=1 hacking/demo.sh
+	.venv/demo/bin/python tests/performance/bench.py --output docs/performance.md $(BENCH_ARGS)
 
 clean:
 	rm -rf build .venv tests/output .ansible

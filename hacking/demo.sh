@@ -38,6 +38,7 @@ if [[ "$(cat "${VENV}/.requirements.sha256" 2>/dev/null || true)" != "${STAMP}" 
     echo "${STAMP}" > "${VENV}/.requirements.sha256"
 fi
 export PATH="${VENV}/bin:${PATH}"
+[[ -z "${DEMO_ONLY_VENV:-}" ]] || exit 0   # make bench only needs the venv
 
 # 2. build and install the collection
 mkdir -p "${BUILD}"

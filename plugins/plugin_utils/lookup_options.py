@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import atexit
 import typing as t
 
 from ansible.errors import AnsibleLookupError
@@ -49,4 +50,5 @@ def shared_client(params: t.Mapping[str, t.Any]) -> FabricHttpClient:
     key = tuple(params[name] for name in _CLIENT_KEYS)
     if key not in _CLIENTS:
         _CLIENTS[key] = open_client(params, user_agent('lookup'))
+        atexit.register(_CLIENTS[key].close)
     return _CLIENTS[key]
