@@ -168,7 +168,9 @@ requirements:
 notes:
 - Authenticate with exactly one of O(auth_token), or O(access_key) and O(secret_key) (AK/SK request signing, optionally
   with O(security_token) for temporary credentials).
-- Secrets are never logged, put in a URL or shown in an error message.
+- 'Secrets are never logged, put in a URL or shown in an error message by the collection. Ansible itself shows the
+  task C(environment) keyword at C(-vvv): pass secrets as options (from Ansible Vault), in C(module_defaults), or
+  in the environment of the ansible-playbook process, not through C(environment:).'
 - 'Where each option comes from, first match wins: (1) the option itself (on the task, in C(module_defaults), or
   for the lookup a keyword argument, then a C(fabric_*) variable); (2) the collection''s own environment variables
   (C(DATAARTS_FABRIC_*)); (3) the names the Huawei Cloud ecosystem already uses, in this order: the official SDKs
@@ -421,7 +423,9 @@ requirements:
 notes:
 - Authenticate with exactly one of O(auth_token), or O(access_key) and O(secret_key) (AK/SK request signing, optionally
   with O(security_token) for temporary credentials).
-- Secrets are never logged, put in a URL or shown in an error message.
+- 'Secrets are never logged, put in a URL or shown in an error message by the collection. Ansible itself shows the
+  task C(environment) keyword at C(-vvv): pass secrets as options (from Ansible Vault), in C(module_defaults), or
+  in the environment of the ansible-playbook process, not through C(environment:).'
 - 'Where each option comes from, first match wins: (1) the option itself (on the task, in C(module_defaults), or
   for the lookup a keyword argument, then a C(fabric_*) variable); (2) the collection''s own environment variables
   (C(DATAARTS_FABRIC_*)); (3) the names the Huawei Cloud ecosystem already uses, in this order: the official SDKs

@@ -7,6 +7,8 @@
 # waits until /_emulator/health answers, exports FABRIC_EMULATOR_URL (http://127.0.0.1:PORT) and
 # installs an EXIT trap that stops the emulator with SIGTERM and waits for it. Extra arguments are
 # passed to the emulator (for example --token T, or --access-key/--secret-key/--security-token).
+# It also puts lookup_plugins/ (the fabric_emulator lookup that tasks/*.yml use to drive the control
+# API) on ANSIBLE_LOOKUP_PLUGINS.
 # Needs `python` (ansible-test puts the test Python first on PATH) and nothing else.
 
 fabric_emulator_script() {
@@ -73,6 +75,9 @@ fabric_emulator_start() {
     port="$(cat "${FABRIC_EMULATOR_DIR}/port")"
     FABRIC_EMULATOR_URL="http://127.0.0.1:${port}"
     export FABRIC_EMULATOR_URL FABRIC_EMULATOR_PID FABRIC_EMULATOR_DIR
+    # The control-API lookup used by tasks/*.yml.
+    ANSIBLE_LOOKUP_PLUGINS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/lookup_plugins${ANSIBLE_LOOKUP_PLUGINS:+:${ANSIBLE_LOOKUP_PLUGINS}}"
+    export ANSIBLE_LOOKUP_PLUGINS
 
     python - "${FABRIC_EMULATOR_URL}/_emulator/health" <<'PYEOF'
 import json
