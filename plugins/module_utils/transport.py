@@ -53,6 +53,7 @@ class JsonResponse(t.NamedTuple):
 
 
 class RetryEvent(t.NamedTuple):
+    method: str
     path: str
     status: t.Optional[int]
     request_id: t.Optional[str]
@@ -62,7 +63,7 @@ class RetryEvent(t.NamedTuple):
     def describe(self, limit: int) -> str:
         cause = 'HTTP %s' % self.status if self.status else (self.error or 'a connection error')
         request = ' (request id %s)' % self.request_id if self.request_id else ''
-        return 'retry %d of %d for GET %s after %s%s' % (self.attempt, limit, self.path, cause, request)
+        return 'retry %d of %d for %s %s after %s%s' % (self.attempt, limit, self.method, self.path, cause, request)
 
 
 class ReportingRetry(Retry):  # type: ignore[misc,valid-type]
@@ -85,6 +86,7 @@ class ReportingRetry(Retry):  # type: ignore[misc,valid-type]
         retry = super().increment(method, url, response, error, _pool, _stacktrace)
         if self.on_retry is not None:
             self.on_retry(RetryEvent(
+                method=method or 'GET',
                 path=_path_and_query(url or ''),
                 status=response.status if response is not None else None,
                 request_id=response.headers.get('X-Request-Id') if response is not None else None,

@@ -38,55 +38,12 @@ SK = "EMULATORSK"
 REQUEST_ID_RE = re.compile(r"[0-9a-f]{32}\Z")
 
 
-def _find_vectors():
-    candidates = [
-        os.environ.get("FABRIC_SIGNING_VECTORS", ""),
-        "/work/shared/spec/signing-vectors.json",
-    ]
-    here = os.path.dirname(os.path.abspath(__file__))
-    for up in range(1, 8):
-        base = os.path.join(here, *([".."] * up))
-        candidates.append(os.path.join(base, "shared", "spec", "signing-vectors.json"))
-        candidates.append(os.path.join(base, "tests", "unit", "fixtures", "signing-vectors.json"))
-    for path in candidates:
-        if path and os.path.isfile(path):
-            with open(path, encoding="utf-8") as handle:
-                return json.load(handle)["vectors"]
-    return []
-
-
-# The vectors of the spec, embedded so the test runs where the spec file is absent.
-EMBEDDED_VECTORS = [
-    {
-        "name": "basic", "method": "GET", "path": "/v1/workspaces/ws-1/sessions",
-        "query": [["limit", "100"], ["offset", "0"], ["status", "RUNNING"]],
-        "access_key": "AKTEST", "secret_key": "SKTEST", "body": "",
-        "headers": {"Content-Type": "application/json", "Host": "dataartsfabric.cn-north-4.myhuaweicloud.com",
-                    "X-Project-Id": "proj1", "X-Sdk-Date": "20250101T000000Z"},
-        "authorization": "SDK-HMAC-SHA256 Access=AKTEST, SignedHeaders=content-type;host;x-project-id;x-sdk-date, "
-                         "Signature=2ab4eacf27cf56cb436265325498463f1e06de3a3342a22420f57f4a5c69965d",
-    },
-    {
-        "name": "no-content-type", "method": "GET", "path": "/v1/workspaces/ws-1/sessions",
-        "query": [["limit", "100"], ["offset", "0"], ["status", "RUNNING"]],
-        "access_key": "AKTEST", "secret_key": "SKTEST", "body": "",
-        "headers": {"Host": "dataartsfabric.cn-north-4.myhuaweicloud.com", "X-Project-Id": "proj1",
-                    "X-Sdk-Date": "20250101T000000Z"},
-        "authorization": "SDK-HMAC-SHA256 Access=AKTEST, SignedHeaders=host;x-project-id;x-sdk-date, "
-                         "Signature=00e8617ff6da1608e7e09051f835c29383baf1709a3209d5d7a5c26476b732fe",
-    },
-    {
-        "name": "security-token", "method": "GET", "path": "/v1/workspaces/ws-1/sessions",
-        "query": [["limit", "100"], ["offset", "0"], ["status", "RUNNING"]],
-        "access_key": "AKTEST", "secret_key": "SKTEST", "body": "",
-        "headers": {"Content-Type": "application/json", "Host": "dataartsfabric.cn-north-4.myhuaweicloud.com",
-                    "X-Project-Id": "proj1", "X-Sdk-Date": "20250101T000000Z", "X-Security-Token": "TOKEN123"},
-        "authorization": "SDK-HMAC-SHA256 Access=AKTEST, SignedHeaders=content-type;host;x-project-id;x-sdk-date;"
-                         "x-security-token, Signature=d9e377c679fb1e3c6eb3985e47b211cbd1d0d2235c32a0fa8b7c74868115dc48",
-    },
-]
-
-VECTORS = _find_vectors() or EMBEDDED_VECTORS
+# The collection's copy of the vectors the official SDK's signer produced (shared/spec/signing-vectors.json),
+# the same file the client's signer is tested against.
+VECTORS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "plugins", "module_utils", "fixtures",
+                            "signing-vectors.json")
+with open(VECTORS_FILE, encoding="utf-8") as _vectors:
+    VECTORS = json.load(_vectors)["vectors"]
 VECTOR_EPOCH = calendar.timegm((2025, 1, 1, 0, 0, 0, 0, 0, 0))
 
 
