@@ -246,14 +246,20 @@ ALL_OPTIONS = CONNECTION_OPTIONS + QUERY_OPTIONS
 OPTION_NAMES = tuple(option.name for option in ALL_OPTIONS)
 
 
-def _argument(option: Option) -> dict[str, t.Any]:
-    spec: dict[str, t.Any] = {'type': option.type, 'no_log': option.no_log}
+def _typed(option: Option) -> dict[str, t.Any]:
+    """What the argument spec and the documentation both say of an option."""
+    fields: dict[str, t.Any] = {'type': option.type}
     if option.default is not None:
-        spec['default'] = option.default
+        fields['default'] = option.default
     if option.choices:
-        spec['choices'] = list(option.choices)
+        fields['choices'] = list(option.choices)
     if option.elements:
-        spec['elements'] = option.elements
+        fields['elements'] = option.elements
+    return fields
+
+
+def _argument(option: Option) -> dict[str, t.Any]:
+    spec = dict(_typed(option), no_log=option.no_log)
     if option.env:
         spec['fallback'] = (env_fallback, list(option.env))
     return spec
@@ -274,19 +280,13 @@ def _env_sentence(option: Option) -> str:
 
 
 def _option_doc(option: Option, for_plugin: bool) -> dict[str, t.Any]:
-    doc: dict[str, t.Any] = {'description': list(option.description), 'type': option.type}
-    if option.default is not None:
-        doc['default'] = option.default
-    if option.choices:
-        doc['choices'] = list(option.choices)
-    if option.elements:
-        doc['elements'] = option.elements
+    doc: dict[str, t.Any] = dict(description=list(option.description), **_typed(option))
     if option.env:
         doc['description'].append(_env_sentence(option))
-    if for_plugin and option.env:
-        # Ansible's plugin configuration lets the LAST entry set win; list them reversed so the first
-        # name of the table wins, exactly as the module's env_fallback does.
-        doc['env'] = [{'name': name} for name in reversed(option.env)]
+        if for_plugin:
+            # Ansible's plugin configuration lets the LAST entry set win; list them reversed so the first
+            # name of the table wins, exactly as the module's env_fallback does.
+            doc['env'] = [{'name': name} for name in reversed(option.env)]
     return doc
 
 
