@@ -166,8 +166,9 @@ options:
 requirements:
 - requests >= 2.25 (on the host that runs the module, or on the controller for the lookup)
 notes:
-- Authenticate with exactly one of O(auth_token), or O(access_key) and O(secret_key) (AK/SK request signing, optionally
-  with O(security_token) for temporary credentials).
+- Authenticate with exactly one of O(auth_token); O(access_key) and O(secret_key) (AK/SK request signing, optionally
+  with O(security_token) for temporary credentials); or O(username), O(password) and O(domain_name), exchanged at
+  O(iam_endpoint) for a token scoped to O(project_id) or O(project_name).
 - 'Secrets are never logged, put in a URL or shown in an error message by the collection. Ansible itself shows the
   task C(environment) keyword at C(-vvv): pass secrets as options (from Ansible Vault), in C(module_defaults), or
   in the environment of the ansible-playbook process, not through C(environment:).'
@@ -421,8 +422,9 @@ options:
 requirements:
 - requests >= 2.25 (on the host that runs the module, or on the controller for the lookup)
 notes:
-- Authenticate with exactly one of O(auth_token), or O(access_key) and O(secret_key) (AK/SK request signing, optionally
-  with O(security_token) for temporary credentials).
+- Authenticate with exactly one of O(auth_token); O(access_key) and O(secret_key) (AK/SK request signing, optionally
+  with O(security_token) for temporary credentials); or O(username), O(password) and O(domain_name), exchanged at
+  O(iam_endpoint) for a token scoped to O(project_id) or O(project_name).
 - 'Secrets are never logged, put in a URL or shown in an error message by the collection. Ansible itself shows the
   task C(environment) keyword at C(-vvv): pass secrets as options (from Ansible Vault), in C(module_defaults), or
   in the environment of the ansible-playbook process, not through C(environment:).'
