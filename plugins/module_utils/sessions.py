@@ -139,7 +139,7 @@ def list_status(
         covered = plan[-1][0] + len(pages[-1])
 
     listing = SessionListing(total=totals[-1])
-    listing.sessions = _unique([session for page in pages for session in page], set(), max_results)
+    listing.sessions = _unique((session for page in pages for session in page), max_results)
     if len(set(totals)) > 1:
         listing.warnings.append(
             'the number of sessions in workspace %s%s changed from %d to %d while it was listed: sessions created'
@@ -148,8 +148,9 @@ def list_status(
     return listing
 
 
-def _unique(sessions: t.Iterable[dict[str, t.Any]], seen: set[t.Hashable], cap: int | None) -> list[dict[str, t.Any]]:
+def _unique(sessions: t.Iterable[dict[str, t.Any]], cap: int | None) -> list[dict[str, t.Any]]:
     """Sessions in order, each ID once (sessions without an ID are kept), at most ``cap`` of them."""
+    seen: set[t.Hashable] = set()
     unique = []
     for session in sessions:
         if cap is not None and len(unique) >= cap:
@@ -176,7 +177,7 @@ def list_sessions(
         lambda status: list_status(client, query, status, page_size, max_results, concurrency),
         query.statuses, len(query.statuses))
     merged = SessionListing(total=sum(listing.total for listing in listings))
-    merged.sessions = _unique((s for listing in listings for s in listing.sessions), set(), max_results)
+    merged.sessions = _unique((s for listing in listings for s in listing.sessions), max_results)
     merged.warnings = [warning for listing in listings for warning in listing.warnings]
     return merged
 
