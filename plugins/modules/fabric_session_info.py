@@ -195,16 +195,16 @@ request_id:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils.credential_files import resolve_params
-from ansible_collections.dataarts.fabric.plugins.module_utils.options import module_argument_spec
-from ansible_collections.dataarts.fabric.plugins.module_utils.sessions import prepare_queries, run_queries
-from ansible_collections.dataarts.fabric.plugins.module_utils.transport import (
+from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils._credential_files import resolve_params
+from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import module_argument_spec
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import prepare_queries, run_queries
+from ansible_collections.dataarts.fabric.plugins.module_utils._transport import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     open_client,
 )
-from ansible_collections.dataarts.fabric.plugins.module_utils.version import user_agent
+from ansible_collections.dataarts.fabric.plugins.module_utils._version import user_agent
 
 
 def main() -> None:

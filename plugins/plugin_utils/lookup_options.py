@@ -13,11 +13,11 @@ import typing as t
 from ansible.errors import AnsibleLookupError
 from ansible.plugins import AnsiblePlugin
 
-from ansible_collections.dataarts.fabric.plugins.module_utils.credential_files import resolve_params
-from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils.options import CONNECTION_OPTIONS, OPTION_NAMES
-from ansible_collections.dataarts.fabric.plugins.module_utils.transport import FabricHttpClient, open_client
-from ansible_collections.dataarts.fabric.plugins.module_utils.version import user_agent
+from ansible_collections.dataarts.fabric.plugins.module_utils._credential_files import resolve_params
+from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import CONNECTION_OPTIONS, OPTION_NAMES
+from ansible_collections.dataarts.fabric.plugins.module_utils._transport import FabricHttpClient, open_client
+from ansible_collections.dataarts.fabric.plugins.module_utils._version import user_agent
 
 # Clients by connection options, so that the calls of one Ansible process share their connection pools.
 # Kept in memory only; the key holds the credentials that select the client, never logged.

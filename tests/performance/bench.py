@@ -177,9 +177,9 @@ def check_count(what: str, got: int, expected: int) -> None:
 
 
 def client_listing(base_url: str, workspace: str, sessions: int, concurrency: int) -> t.Callable[[], None]:
-    from ansible_collections.dataarts.fabric.plugins.module_utils.auth import TokenIdentity
-    from ansible_collections.dataarts.fabric.plugins.module_utils.sessions import SessionQuery, list_sessions
-    from ansible_collections.dataarts.fabric.plugins.module_utils.transport import FabricHttpClient
+    from ansible_collections.dataarts.fabric.plugins.module_utils._auth import TokenIdentity
+    from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionQuery, list_sessions
+    from ansible_collections.dataarts.fabric.plugins.module_utils._transport import FabricHttpClient
 
     def run() -> None:
         # A new client per run, as each module run makes: connections are opened inside the timing.

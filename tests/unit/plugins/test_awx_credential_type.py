@@ -18,7 +18,7 @@ import re
 import pytest
 import yaml
 
-from ansible_collections.dataarts.fabric.plugins.module_utils.options import CONNECTION_OPTIONS, normalize_params
+from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import CONNECTION_OPTIONS, normalize_params
 
 DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'docs', 'awx')
 OPTIONS = {option.name: option for option in CONNECTION_OPTIONS}

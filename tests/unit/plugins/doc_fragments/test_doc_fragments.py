@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from ansible_collections.dataarts.fabric.plugins.doc_fragments import connection, session_filters
-from ansible_collections.dataarts.fabric.plugins.module_utils.options import (
+from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import (
     CONNECTION_OPTIONS,
     QUERY_OPTIONS,
     option_docs,

@@ -12,9 +12,9 @@ import os
 
 import pytest
 
-from ansible_collections.dataarts.fabric.plugins.module_utils.credential_files import resolve_params
-from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils.options import ALL_OPTIONS
+from ansible_collections.dataarts.fabric.plugins.module_utils._credential_files import resolve_params
+from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import ALL_OPTIONS
 
 KOOCLI = {'current': 'work', 'profiles': [
     {'name': 'work', 'mode': 'AKSK', 'accessKeyId': 'KOOWORKAK0001', 'secretAccessKey': 'koo-work-sk',

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError, error_from_response
+from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError, error_from_response
 
 URL = 'https://fabric.example.test/v1/workspaces/ws-1/sessions?limit=100&offset=0'
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils.options import (
+from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import (
     ALL_OPTIONS,
     CONNECTION_OPTIONS,
     endpoint_url,
@@ -18,7 +18,7 @@ from ansible_collections.dataarts.fabric.plugins.module_utils.options import (
     option_docs,
     validate_params,
 )
-from ansible_collections.dataarts.fabric.plugins.module_utils.transport import verify_setting
+from ansible_collections.dataarts.fabric.plugins.module_utils._transport import verify_setting
 
 
 def params(**overrides):

@@ -13,11 +13,11 @@ import json
 import pytest
 import responses
 
-from ansible_collections.dataarts.fabric.plugins.module_utils.auth import ExchangedTokenIdentity
-from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils.options import ALL_OPTIONS, normalize_params
-from ansible_collections.dataarts.fabric.plugins.module_utils.sessions import SessionQuery, list_sessions
-from ansible_collections.dataarts.fabric.plugins.module_utils.transport import open_client
+from ansible_collections.dataarts.fabric.plugins.module_utils._auth import ExchangedTokenIdentity
+from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import ALL_OPTIONS, normalize_params
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionQuery, list_sessions
+from ansible_collections.dataarts.fabric.plugins.module_utils._transport import open_client
 from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
     ENDPOINT,
     URL_PATTERN,

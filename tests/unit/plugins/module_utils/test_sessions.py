@@ -12,10 +12,10 @@ import time
 import pytest
 import responses
 
-from ansible_collections.dataarts.fabric.plugins.module_utils.auth import AkSkIdentity, TokenIdentity
-from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils.sessions import SessionQuery, list_sessions
-from ansible_collections.dataarts.fabric.plugins.module_utils.transport import AdaptiveLimit, FabricHttpClient
+from ansible_collections.dataarts.fabric.plugins.module_utils._auth import AkSkIdentity, TokenIdentity
+from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionQuery, list_sessions
+from ansible_collections.dataarts.fabric.plugins.module_utils._transport import AdaptiveLimit, FabricHttpClient
 from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
     ENDPOINT,
     URL_PATTERN,

@@ -18,12 +18,12 @@ import pytest
 import responses
 from urllib3.exceptions import ProtocolError
 
-from ansible_collections.dataarts.fabric.plugins.module_utils import transport
-from ansible_collections.dataarts.fabric.plugins.module_utils.auth import AkSkIdentity, TokenIdentity
-from ansible_collections.dataarts.fabric.plugins.module_utils.errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils.options import ALL_OPTIONS, normalize_params
-from ansible_collections.dataarts.fabric.plugins.module_utils.sessions import SessionQuery, list_sessions
-from ansible_collections.dataarts.fabric.plugins.module_utils.transport import (
+from ansible_collections.dataarts.fabric.plugins.module_utils import _transport as transport
+from ansible_collections.dataarts.fabric.plugins.module_utils._auth import AkSkIdentity, TokenIdentity
+from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import ALL_OPTIONS, normalize_params
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionQuery, list_sessions
+from ansible_collections.dataarts.fabric.plugins.module_utils._transport import (
     FabricHttpClient,
     open_client,
     retry_policy,

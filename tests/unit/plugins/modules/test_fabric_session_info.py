@@ -14,7 +14,7 @@ import responses
 
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.dataarts.fabric.plugins.module_utils.options import ALL_OPTIONS
+from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import ALL_OPTIONS
 from ansible_collections.dataarts.fabric.plugins.modules import fabric_session_info
 from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
     ENDPOINT,

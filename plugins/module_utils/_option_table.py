@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback
 
-from .errors import FabricError
+from ._errors import FabricError
 
 SESSION_STATUSES = ('RUNNING', 'CLOSED', 'WAITING', 'CREATING', 'FAIL')
 ID_PATTERN = re.compile(r'\A[A-Za-z0-9-]{1,36}\Z')

@@ -18,11 +18,11 @@ import traceback
 import typing as t
 from urllib.parse import urlsplit, urlunsplit
 
-from .auth import Identity, identity_from_params, parse_expiry, password_auth_body
-from .errors import FabricError, error_from_response
-from .options import BACKOFF_MAX_SECONDS, CONCURRENCY_MAX, RETRY_AFTER_MAX_SECONDS, endpoint_url, iam_endpoint_url
-from .signer import DATE_FORMAT, DATE_HEADER, canonical_query
-from .version import user_agent
+from ._auth import Identity, identity_from_params, parse_expiry, password_auth_body
+from ._errors import FabricError, error_from_response
+from ._option_table import BACKOFF_MAX_SECONDS, CONCURRENCY_MAX, RETRY_AFTER_MAX_SECONDS, endpoint_url, iam_endpoint_url
+from ._signer import DATE_FORMAT, DATE_HEADER, canonical_query
+from ._version import user_agent
 
 try:
     import requests

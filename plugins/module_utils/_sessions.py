@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from .errors import FabricError
-from .options import SESSION_STATUSES, check_id, validate_params
-from .transport import FabricHttpClient, JsonResponse
+from ._errors import FabricError
+from ._option_table import SESSION_STATUSES, check_id, validate_params
+from ._transport import FabricHttpClient, JsonResponse
 
 SESSIONS_PATH = '/v1/workspaces/%s/sessions'
 T = t.TypeVar('T')

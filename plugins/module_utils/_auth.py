@@ -16,7 +16,7 @@ import threading
 import typing as t
 from urllib.parse import parse_qsl, urlsplit
 
-from . import signer
+from . import _signer as signer
 
 
 class Identity:

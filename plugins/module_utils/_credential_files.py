@@ -18,8 +18,8 @@ import os
 import re
 import typing as t
 
-from .errors import FabricError
-from .options import AUTH_CHOICES, normalize_params
+from ._errors import FabricError
+from ._option_table import AUTH_CHOICES, normalize_params
 
 KOOCLI_CONFIG_ENV = 'HW_SHARED_CONFIG_FILE'
 KOOCLI_CONFIG_DEFAULT = os.path.join('~', '.hcloud', 'config.json')
