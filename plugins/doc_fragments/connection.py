@@ -17,7 +17,8 @@ options:
   endpoint:
     description:
     - Base URL of the DataArts Fabric API, for example V(https://fabric.cn-north-4.myhuaweicloud.com).
-    - When not set, it is derived from O(region) as C(https://fabric.{region}.myhuaweicloud.com).
+    - 'It is the base URL only: without C(/v1) or any other path of the API.'
+    - When not set, it is derived from O(region) as C(https://fabric.{region}.{cloud}) (see O(cloud)).
     - One of O(endpoint) and O(region) is required.
     - When not set, the environment variable E(DATAARTS_FABRIC_ENDPOINT) is used.
     type: str
@@ -115,7 +116,8 @@ options:
   iam_endpoint:
     description:
     - Base URL of the IAM service that exchanges O(username) and O(password) for a token.
-    - When not set, it is derived from O(region) as C(https://iam.{region}.myhuaweicloud.com).
+    - With or without the trailing C(/v3) (as the Terraform provider writes E(HW_AUTH_URL)).
+    - When not set, it is derived from O(region) as C(https://iam.{region}.{cloud}) (see O(cloud)).
     - When not set, the first of the environment variables E(DATAARTS_FABRIC_IAM_ENDPOINT), E(HW_AUTH_URL) that
       is set is used.
     type: str
@@ -131,13 +133,24 @@ options:
     type: path
   timeout:
     description:
-    - Seconds to wait for the connection and for each response before giving up.
+    - 'Seconds one request may take in all: connecting, the response headers and the whole body. A request that
+      takes longer is cut off (and retried like a read timeout).'
+    - A finite number above 0, at most 3600.
     type: float
     default: 30
+  total_timeout:
+    description:
+    - Seconds one task or lookup call may take in all, every page, status, workspace and retry included.
+    - When not set, 20 times O(timeout) (600 seconds with the default O(timeout)).
+    - A finite number above 0, at most 86400.
+    type: float
   proxy:
     description:
     - URL of the HTTP proxy for this task, for example V(http://proxy.example.com:3128), overriding E(HTTPS_PROXY),
       E(HTTP_PROXY) and E(NO_PROXY).
+    - 'It may hold a user name and password (V(http://user:password@proxy.example.com:3128)); the option is therefore
+      treated as a secret: never shown in results or messages, and the credentials of any proxy URL (also from the
+      environment) are removed from every message.'
     - When not set, those environment variables apply the standard way.
     type: str
   allow_plain_http:
@@ -154,6 +167,8 @@ options:
       503 or 504, with exponential backoff and honouring C(Retry-After).
     - Each retry is reported as a warning naming the status and the request ID.
     - V(0) disables retries; at most 10.
+    - All requests of one task or lookup call share a budget of O(retries) times (O(concurrency) + 1) retries, so
+      that a gateway failing every request ends the call early.
     type: int
     default: 3
   retry_backoff:
@@ -188,7 +203,8 @@ options:
   endpoint:
     description:
     - Base URL of the DataArts Fabric API, for example V(https://fabric.cn-north-4.myhuaweicloud.com).
-    - When not set, it is derived from O(region) as C(https://fabric.{region}.myhuaweicloud.com).
+    - 'It is the base URL only: without C(/v1) or any other path of the API.'
+    - When not set, it is derived from O(region) as C(https://fabric.{region}.{cloud}) (see O(cloud)).
     - One of O(endpoint) and O(region) is required.
     - When not set, the environment variable E(DATAARTS_FABRIC_ENDPOINT) is used.
     type: str
@@ -352,7 +368,8 @@ options:
   iam_endpoint:
     description:
     - Base URL of the IAM service that exchanges O(username) and O(password) for a token.
-    - When not set, it is derived from O(region) as C(https://iam.{region}.myhuaweicloud.com).
+    - With or without the trailing C(/v3) (as the Terraform provider writes E(HW_AUTH_URL)).
+    - When not set, it is derived from O(region) as C(https://iam.{region}.{cloud}) (see O(cloud)).
     - When not set, the first of the environment variables E(DATAARTS_FABRIC_IAM_ENDPOINT), E(HW_AUTH_URL) that
       is set is used.
     type: str
@@ -377,15 +394,28 @@ options:
     - name: fabric_ca_path
   timeout:
     description:
-    - Seconds to wait for the connection and for each response before giving up.
+    - 'Seconds one request may take in all: connecting, the response headers and the whole body. A request that
+      takes longer is cut off (and retried like a read timeout).'
+    - A finite number above 0, at most 3600.
     type: float
     default: 30
     vars:
     - name: fabric_timeout
+  total_timeout:
+    description:
+    - Seconds one task or lookup call may take in all, every page, status, workspace and retry included.
+    - When not set, 20 times O(timeout) (600 seconds with the default O(timeout)).
+    - A finite number above 0, at most 86400.
+    type: float
+    vars:
+    - name: fabric_total_timeout
   proxy:
     description:
     - URL of the HTTP proxy for this task, for example V(http://proxy.example.com:3128), overriding E(HTTPS_PROXY),
       E(HTTP_PROXY) and E(NO_PROXY).
+    - 'It may hold a user name and password (V(http://user:password@proxy.example.com:3128)); the option is therefore
+      treated as a secret: never shown in results or messages, and the credentials of any proxy URL (also from the
+      environment) are removed from every message.'
     - When not set, those environment variables apply the standard way.
     type: str
     vars:
@@ -406,6 +436,8 @@ options:
       503 or 504, with exponential backoff and honouring C(Retry-After).
     - Each retry is reported as a warning naming the status and the request ID.
     - V(0) disables retries; at most 10.
+    - All requests of one task or lookup call share a budget of O(retries) times (O(concurrency) + 1) retries, so
+      that a gateway failing every request ends the call early.
     type: int
     default: 3
     vars:

@@ -17,7 +17,8 @@ options:
     description:
     - Only return sessions in these statuses. The API filters on one status per request, so each status listed is
       one query and the results are merged in the order given.
-    - When not set, sessions in every status are returned.
+    - When not set, sessions in every status are returned. A blank entry is refused.
+    - Sessions the service returns in another status (a service that ignores the filter) are dropped with a warning.
     type: list
     choices:
     - RUNNING
@@ -29,10 +30,13 @@ options:
   endpoint_id:
     description:
     - Only return sessions of this SQL endpoint (1 to 36 characters, only letters, digits and hyphens).
+    - 'An empty value is refused rather than read as no filter: leave the option out (C(omit)) to list the sessions
+      of every endpoint.'
     type: str
   session_id:
     description:
     - Only return the session with this ID (1 to 36 characters, only letters, digits and hyphens).
+    - 'An empty value is refused rather than read as no filter: leave the option out (C(omit)) to list every session.'
     type: str
   page_size:
     description:

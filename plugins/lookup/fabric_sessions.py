@@ -93,11 +93,11 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import prepare_queries, run_queries
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionQuery, run_queries
 from ansible_collections.dataarts.fabric.plugins.module_utils._transport import HAS_REQUESTS
 from ansible_collections.dataarts.fabric.plugins.plugin_utils.lookup_options import (
     lookup_error,
-    resolved_params,
+    resolved_config,
     shared_client,
 )
 
@@ -109,12 +109,14 @@ class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         if not HAS_REQUESTS:
             raise AnsibleLookupError(missing_required_lib('requests'))
-        try:
-            params = resolved_params(self, variables, kwargs)
-            queries = prepare_queries(params, terms)
-            listings = run_queries(shared_client(params), queries, params, display.warning)
-        except FabricError as exc:
-            raise lookup_error(exc) from None
+        with lookup_error() as redactor:
+            config = resolved_config(self, variables, kwargs, redactor)
+            for warning in config.warnings:
+                display.warning(redactor.text(warning))
+            queries = [SessionQuery.for_workspace(term, config.query) for term in terms]
+            client = shared_client(config.connection)
+            redactor.include(client.redactor)
+            listings = run_queries(client, queries, display.warning, config.connection.concurrency)
         return [
             {**session, 'workspace_id': query.workspace_id}
             for query, listing in zip(queries, listings)

@@ -18,6 +18,9 @@ from urllib.parse import parse_qsl, urlsplit
 
 from . import _signer as signer
 
+if t.TYPE_CHECKING:
+    from ._config import Credentials
+
 
 class Identity:
     kind = 'none'
@@ -28,6 +31,12 @@ class Identity:
     def refresh(self, sent_headers: t.Mapping[str, str]) -> bool:
         """After HTTP 401 for a request sent with ``sent_headers``: True when sending it again may succeed."""
         return False
+
+    def accepted(self, sent_headers: t.Mapping[str, str]) -> None:
+        """The API accepted a request sent with ``sent_headers``."""
+
+    def after_fork(self) -> None:
+        """Called in a forked child before the identity is used there."""
 
     def __repr__(self) -> str:
         return '<%s identity>' % self.kind
@@ -79,8 +88,13 @@ class AkSkIdentity(Identity):
 
 
 class ExchangedTokenIdentity(Identity):
-    """A token obtained from IAM on first use, shared by every request (and thread) of the client, renewed
-    when it is about to expire or when the API rejects it."""
+    """A token obtained from IAM on first use, shared by every request (and thread) of the client.
+
+    It is renewed ahead of its expiry when IAM gave it a usable lifetime; a token that IAM issued already
+    expired, or about to, is used as it is (asking again would only get the same). After HTTP 401 the token
+    is renewed once; when the renewed token is refused too, before the API accepted it, it is not renewed
+    again: one refusal costs at most one IAM request, never one per page.
+    """
 
     kind = 'password'
     RENEW_BEFORE = datetime.timedelta(minutes=5)
@@ -93,39 +107,63 @@ class ExchangedTokenIdentity(Identity):
         self._exchange = exchange
         self._clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
         self._token: str | None = None
-        self._expires: datetime.datetime | None = None
+        self._renew_at: datetime.datetime | None = None
+        self._renewed_after_refusal = False
         self._lock = threading.Lock()
         self.exchanges = 0
 
+    def after_fork(self) -> None:
+        self._lock = threading.Lock()
+
+    def _fetch(self) -> None:
+        self._token, expires = self._exchange()
+        self.exchanges += 1
+        self._renew_at = None
+        if expires is not None:
+            try:
+                renew_at = expires - self.RENEW_BEFORE
+            except OverflowError:  # an expiry in year 1
+                renew_at = None
+            if renew_at is not None and renew_at > self._clock():
+                self._renew_at = renew_at
+
     def _current_token(self) -> str:
         with self._lock:
-            expiring = self._expires is not None and self._expires - self.RENEW_BEFORE <= self._clock()
-            if self._token is None or expiring:
-                self._token, self._expires = self._exchange()
-                self.exchanges += 1
-            return self._token
+            if self._token is None or (self._renew_at is not None and self._renew_at <= self._clock()):
+                self._fetch()
+            return t.cast(str, self._token)
 
     def headers_for(self, method: str, url: str, body: bytes = b'') -> dict[str, str]:
         return {'X-Auth-Token': self._current_token()}
 
+    def accepted(self, sent_headers: t.Mapping[str, str]) -> None:
+        if self._renewed_after_refusal and sent_headers.get('X-Auth-Token') == self._token:
+            with self._lock:
+                self._renewed_after_refusal = False
+
     def refresh(self, sent_headers: t.Mapping[str, str]) -> bool:
         with self._lock:
-            if self._token is not None and self._token == sent_headers.get('X-Auth-Token'):
-                self._token = None  # unless another thread already replaced it
-        return True
+            if self._token is None or self._token != sent_headers.get('X-Auth-Token'):
+                return True  # another thread already replaced it: send again with the new one
+            if self._renewed_after_refusal:
+                return False
+            self._renewed_after_refusal = True
+            self._token = None
+            return True
 
 
-def password_auth_body(params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+def password_auth_body(credentials: 'Credentials') -> dict[str, t.Any]:
     """The IAM request (Keystone v3 shape) exchanging a user's password for a project-scoped token."""
-    project = {'id': params['project_id']} if params['project_id'] else {'name': params['project_name']}
-    user = {'name': params['username'], 'password': params['password'], 'domain': {'name': params['domain_name']}}
+    project = {'id': credentials.project_id} if credentials.project_id else {'name': credentials.project_name}
+    user = {'name': credentials.username, 'password': credentials.password,
+            'domain': {'name': credentials.domain_name}}
     return {'auth': {'identity': {'methods': ['password'], 'password': {'user': user}},
                      'scope': {'project': project}}}
 
 
 def parse_expiry(value: t.Any) -> datetime.datetime | None:
     """IAM's ``expires_at`` (``2025-07-23T08:42:39.123000Z``), or None when it cannot be read."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > 64:
         return None
     try:
         parsed = datetime.datetime.fromisoformat(value.strip().replace('Z', '+00:00'))
@@ -134,20 +172,20 @@ def parse_expiry(value: t.Any) -> datetime.datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
 
 
-def identity_from_params(
-    params: t.Mapping[str, t.Any],
+def identity_for(
+    credentials: 'Credentials',
     exchange: t.Callable[[], tuple[str, datetime.datetime | None]] | None = None,
 ) -> Identity:
-    """The identity the (already validated) options describe; ``exchange`` fetches a token for a password."""
-    if params['auth_token'] is not None:
-        return TokenIdentity(params['auth_token'])
-    if params['username'] is not None:
+    """The identity of the configured credentials; ``exchange`` fetches a token for a password."""
+    if credentials.kind == 'token':
+        return TokenIdentity(t.cast(str, credentials.auth_token))
+    if credentials.kind == 'password':
         if exchange is None:
             raise ValueError('a password identity needs a token exchange')
         return ExchangedTokenIdentity(exchange)
     return AkSkIdentity(
-        params['access_key'],
-        params['secret_key'],
-        project_id=params['project_id'],
-        security_token=params['security_token'],
+        t.cast(str, credentials.access_key),
+        t.cast(str, credentials.secret_key),
+        project_id=credentials.project_id,
+        security_token=credentials.security_token,
     )

@@ -16,16 +16,18 @@ import configparser
 import json
 import os
 import re
+import stat
 import typing as t
 
 from ._errors import FabricError
-from ._option_table import AUTH_CHOICES, normalize_params
 
 KOOCLI_CONFIG_ENV = 'HW_SHARED_CONFIG_FILE'
 KOOCLI_CONFIG_DEFAULT = os.path.join('~', '.hcloud', 'config.json')
 SDK_CREDENTIALS_ENV = 'HUAWEICLOUD_SDK_CREDENTIALS_FILE'
 SDK_CREDENTIALS_DEFAULT = os.path.join('~', '.huaweicloud', 'credentials')
 SDK_SECTION = 'basic'
+# Either file is a few hundred bytes; anything far larger is not one (and is not read whole).
+FILE_MAX_BYTES = 1024 * 1024
 UNENCRYPT_HINT = 'hcloud configure set --cli-auth-encrypt=false'
 # A plain access key ID: upper-case letters and digits. KooCLI's encrypted values are long base64 text.
 PLAIN_ACCESS_KEY = re.compile(r'\A[A-Z0-9]{8,64}\Z')
@@ -38,39 +40,70 @@ SDK_FIELDS = {'access_key': 'ak', 'secret_key': 'sk', 'security_token': 'securit
 
 def _path(environ: t.Mapping[str, str], variable: str, default: str) -> tuple[str, bool]:
     """The file's path, and whether the user named it (then it must exist)."""
-    named = environ.get(variable)
+    named = (environ.get(variable) or '').strip()
     return os.path.expanduser(named or default), bool(named)
 
 
-def _read(path: str) -> str:
+def _present(path: str, named_by: str | None) -> bool:
+    """Whether the file is there to read; a path that names a directory, or a missing file the user named,
+    is an error."""
+    if os.path.isdir(path):
+        raise FabricError('%s is a directory, not a credentials file%s' % (
+            path, ' (named by %s)' % named_by if named_by else ''))
+    if os.path.isfile(path):
+        return True
+    if named_by:
+        raise FabricError('%s names %s, which does not exist' % (named_by, path))
+    return False
+
+
+def _read(path: str, warn: t.Callable[[str], None]) -> str:
     try:
-        with open(path, encoding='utf-8') as handle:
-            return handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FabricError('cannot read %s: %s' % (path, getattr(exc, 'strerror', None) or exc)) from None
+        with open(path, 'rb') as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            data = handle.read(FILE_MAX_BYTES + 1)
+    except OSError as exc:
+        raise FabricError('cannot read %s: %s' % (path, exc.strerror or exc)) from None
+    if len(data) > FILE_MAX_BYTES:
+        raise FabricError('%s is larger than %d bytes: not a credentials file' % (path, FILE_MAX_BYTES))
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        warn('the credentials file %s can be read or written by other users (mode %s): restrict it with'
+             ' chmod 600 %s' % (path, oct(stat.S_IMODE(mode)), path))
+    try:
+        return data.decode('utf-8-sig')
+    except UnicodeDecodeError:
+        raise FabricError('cannot read %s: it is not UTF-8 text' % path) from None
 
 
-def koocli_profile(environ: t.Mapping[str, str], profile: str | None) -> dict[str, str]:
+def _text_values(found: t.Mapping[str, t.Any], fields: t.Mapping[str, str]) -> dict[str, str]:
+    """The option values of a file's entry; only non-blank strings count (any other JSON value is ignored)."""
+    return {option: found[key].strip() for option, key in fields.items()
+            if isinstance(found.get(key), str) and found[key].strip()}
+
+
+def koocli_profile(environ: t.Mapping[str, str], profile: str | None,
+                   warn: t.Callable[[str], None] = lambda message: None) -> dict[str, str]:
     """The option values of a KooCLI profile: the one named, else the file's current one."""
     path, named = _path(environ, KOOCLI_CONFIG_ENV, KOOCLI_CONFIG_DEFAULT)
-    if not os.path.isfile(path):
-        if named:
-            raise FabricError('%s names %s, which does not exist' % (KOOCLI_CONFIG_ENV, path))
+    if not _present(path, KOOCLI_CONFIG_ENV if named else None):
         if profile:
             raise FabricError('profile %s: the KooCLI configuration file %s does not exist' % (profile, path))
         return {}
     try:
-        config = json.loads(_read(path))
-    except ValueError:
+        config = json.loads(_read(path, warn))
+    except (ValueError, RecursionError):
         raise FabricError('the KooCLI configuration file %s is not valid JSON' % path) from None
-    wanted = profile or (config.get('current') if isinstance(config, dict) else None)
-    profiles = config.get('profiles') if isinstance(config, dict) else None
-    found = [p for p in profiles or [] if isinstance(p, dict) and p.get('name') == wanted]
+    if not isinstance(config, dict):
+        raise FabricError('the KooCLI configuration file %s holds no object with "profiles"' % path)
+    current = config.get('current') if isinstance(config.get('current'), str) else None
+    wanted = profile or current
+    profiles = config.get('profiles') if isinstance(config.get('profiles'), list) else []
+    found = [p for p in profiles if isinstance(p, dict) and p.get('name') == wanted]
     if not found:
         if profile:
             raise FabricError('profile %s is not in the KooCLI configuration file %s' % (profile, path))
         return {}
-    values = {option: str(found[0][key]) for option, key in KOOCLI_FIELDS.items() if found[0].get(key)}
+    values = _text_values(found[0], KOOCLI_FIELDS)
     if not PLAIN_ACCESS_KEY.match(values.get('access_key', '')) or 'secret_key' not in values:
         raise FabricError('profile %s in %s holds no readable AK/SK: KooCLI stores credentials encrypted by default,'
                           ' and encrypted profiles cannot be read. Store them unencrypted with `%s`, or set'
@@ -78,40 +111,27 @@ def koocli_profile(environ: t.Mapping[str, str], profile: str | None) -> dict[st
     return values
 
 
-def sdk_credentials(environ: t.Mapping[str, str]) -> dict[str, str]:
+def sdk_credentials(environ: t.Mapping[str, str],
+                    warn: t.Callable[[str], None] = lambda message: None) -> dict[str, str]:
     """The option values of the SDK credentials file's [basic] section (AK/SK for project-level services)."""
     path, named = _path(environ, SDK_CREDENTIALS_ENV, SDK_CREDENTIALS_DEFAULT)
-    if not os.path.isfile(path):
-        if named:
-            raise FabricError('%s names %s, which does not exist' % (SDK_CREDENTIALS_ENV, path))
+    if not _present(path, SDK_CREDENTIALS_ENV if named else None):
         return {}
     parser = configparser.ConfigParser(interpolation=None)
     try:
-        parser.read_string(_read(path), source=path)
+        parser.read_string(_read(path, warn), source=path)
     except configparser.Error:
         raise FabricError('the SDK credentials file %s is not a valid INI file' % path) from None
     if not parser.has_section(SDK_SECTION):
         return {}
-    section = parser[SDK_SECTION]
-    values = {option: section[key].strip() for option, key in SDK_FIELDS.items() if section.get(key, '').strip()}
+    values = _text_values(dict(parser[SDK_SECTION]), SDK_FIELDS)
     if not {'access_key', 'secret_key'} <= set(values):
         raise FabricError('the [%s] section of %s needs both ak and sk' % (SDK_SECTION, path))
     return values
 
 
-def _credentials_configured(params: t.Mapping[str, t.Any]) -> bool:
-    return any(params[name] is not None for _label, names in AUTH_CHOICES for name in names)
-
-
-def resolve_params(raw: t.Mapping[str, t.Any], environ: t.Mapping[str, str] | None = None) -> dict[str, t.Any]:
-    """The options after every source: given values and environment variables (already in ``raw``, resolved
-    by Ansible), then, when those configure no credentials, a KooCLI profile or the SDK credentials file."""
-    params = normalize_params(raw)
-    if _credentials_configured(params):
-        return params
-    environ = os.environ if environ is None else environ
-    from_file = koocli_profile(environ, params['profile']) or sdk_credentials(environ)
-    for option, value in from_file.items():
-        if params[option] is None:
-            params[option] = value
-    return params
+def values_from_files(environ: t.Mapping[str, str], profile: str | None,
+                      warn: t.Callable[[str], None]) -> dict[str, str]:
+    """What the files configure, read only when no option or environment variable configures credentials:
+    the KooCLI profile, else the SDK credentials file. The caller fills only options still unset."""
+    return koocli_profile(environ, profile, warn) or sdk_credentials(environ, warn)

@@ -3,15 +3,31 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The collection's one exception type, and the mapping of any error response onto it."""
+"""The collection's one exception type, the mapping of any error response onto it, and the one scrubber
+that every text leaving the client passes through."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import typing as t
+from urllib.parse import quote, quote_plus
+
+from ._bounded_json import loads as bounded_loads
 
 BODY_EXCERPT_CHARS = 200
+# What an excerpt is taken from: the rest of a body is never looked at, so the work stays small and linear.
+BODY_SCAN_BYTES = 4096
+# The documented length of error_msg and solution_msg; longer service text is cut and marked.
+SERVICE_TEXT_CHARS = 4096
+SHORT_FIELD_CHARS = 128
+REDACTED = '********'
+CUT_MARK = ' [cut: %d characters in all]'
+# Characters that move the cursor, clear the screen or reorder text on a terminal.
+_BIDI_CONTROLS = frozenset('\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069')
+_SCHEME_CHARS = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-')
+_USERINFO_STOP = frozenset('/?#@ \t\r\n"\'<>')
 
 
 class FabricError(Exception):
@@ -51,7 +67,10 @@ class FabricError(Exception):
         return '; '.join(parts)
 
     def details(self) -> dict[str, t.Any]:
-        """The structured fields, for a module result or a lookup error."""
+        """The structured fields, for a module result or a lookup error: the HTTP ones only when the service
+        answered."""
+        if self.status is None:
+            return {}
         return {
             'status_code': self.status,
             'error_code': self.error_code,
@@ -61,18 +80,133 @@ class FabricError(Exception):
         }
 
 
-def _excerpt(text: str) -> str:
-    text = re.sub(r'<[^>]*>', ' ', text)
-    text = ' '.join(text.split())
-    if len(text) > BODY_EXCERPT_CHARS:
-        text = text[:BODY_EXCERPT_CHARS] + '...'
-    return text
+def cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + CUT_MARK % len(text)
 
 
-def _text_field(value: t.Any) -> str | None:
+def escape_controls(text: str) -> str:
+    """Control characters (and bidirectional overrides) shown as escapes, so that service text cannot
+    clear a terminal, retitle a window or start a fake line of Ansible output."""
+    if text.isprintable():
+        return text
+    return ''.join(
+        char if char.isprintable() and char not in _BIDI_CONTROLS or char == ' ' else
+        ('\\x%02x' % ord(char) if ord(char) < 0x100 else '\\u%04x' % ord(char))
+        for char in text)
+
+
+def service_text(value: t.Any, limit: int = SERVICE_TEXT_CHARS) -> str:
+    """Text that came from the service, made safe to show: bounded first, then escaped."""
+    text = value if isinstance(value, str) else str(value)
+    return escape_controls(cut(text, limit))
+
+
+def _forms(secret: str) -> set[str]:
+    """The ways a secret can be written in a message: as is, and escaped by repr, JSON, URLs and HTML."""
+    forms = {secret, repr(secret)[1:-1], json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1],
+             quote(secret, safe=''), quote_plus(secret, safe=''), html.escape(secret), escape_controls(secret)}
+    return {form for form in forms if form}
+
+
+def _char_pattern(char: str) -> str:
+    """A character as itself or in any escape a message may carry it in: percent-encoded (any case, also
+    where no encoding was needed), a JSON or Python escape, or an HTML character reference."""
+    code = ord(char)
+    ways = [re.escape(char), ''.join('%%%02X' % byte for byte in char.encode('utf-8')),
+            r'\u%04x' % code if code < 0x10000 else r'\U%08x' % code, '&#%d;' % code, '&#x%x;' % code]
+    if code < 0x100:
+        ways.append(r'\x%02x' % code)
+    if char == ' ':
+        ways.append(r'\+')
+    return '(?:%s)' % '|'.join(ways)
+
+
+def _pattern(secret: str) -> t.Pattern[str]:
+    return re.compile(''.join(_char_pattern(char) for char in secret), re.IGNORECASE if not secret.isalpha()
+                      else 0)
+
+
+def strip_userinfo(text: str) -> str:
+    """``scheme://user:password@host`` written as ``scheme://********@host``, in one linear pass."""
+    out: list[str] = []
+    position = 0
+    while True:
+        found = text.find('://', position)
+        if found < 0:
+            break
+        start = found
+        while start > 0 and found - start < 32 and text[start - 1] in _SCHEME_CHARS:
+            start -= 1
+        end = found + 3
+        while end < len(text) and text[end] not in _USERINFO_STOP:
+            end += 1
+        if start < found and end < len(text) and text[end] == '@' and end > found + 3:
+            out.append(text[position:found + 3])
+            out.append(REDACTED)
+            position = end
+        else:
+            out.append(text[position:found + 3])
+            position = found + 3
+    out.append(text[position:])
+    return ''.join(out)
+
+
+class Redactor:
+    """Removes every configured and issued secret, in every written form, and URL credentials from text.
+
+    The longest forms go first, so that a secret that contains another is removed whole.
+    """
+
+    def __init__(self, secrets: t.Iterable[str | None] = ()) -> None:
+        self._forms: list[str] = []
+        self._patterns: list[t.Pattern[str]] = []
+        self._secrets: set[str] = set()
+        self._others: list[Redactor] = []
+        for secret in secrets:
+            self.add(secret)
+
+    def add(self, secret: str | None) -> None:
+        if secret and secret not in self._secrets:
+            self._secrets.add(secret)
+            self._forms = sorted(set(self._forms) | _forms(secret), key=len, reverse=True)
+            self._patterns.append(_pattern(secret))
+
+    def include(self, other: 'Redactor') -> None:
+        """Also remove what ``other`` removes (the secrets it knows, and those it learns later, such as
+        tokens IAM issues)."""
+        self._others.append(other)
+
+    def text(self, text: str) -> str:
+        for other in self._others:
+            text = other.text(text)
+        for form in self._forms:
+            if form in text:
+                text = text.replace(form, REDACTED)
+        for pattern in self._patterns:
+            text = pattern.sub(REDACTED, text)
+        return strip_userinfo(text)
+
+    def value(self, value: t.Any) -> t.Any:
+        return self.text(value) if isinstance(value, str) else value
+
+    def error(self, error: FabricError) -> FabricError:
+        """The error with every text field scrubbed (in place, so that its type and traceback stay)."""
+        for name in ('message', 'error_code', 'error_msg', 'solution_msg', 'request_id'):
+            setattr(error, name, self.value(getattr(error, name)))
+        error.args = (error.message,)
+        return error
+
+
+def _text_field(value: t.Any, limit: int = SERVICE_TEXT_CHARS) -> str | None:
     if value is None or isinstance(value, (dict, list)):
         return None
-    return str(value)
+    return service_text(value, limit)
+
+
+def _code_field(value: t.Any) -> str | int | None:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10 ** 12:
+        return value
+    return _text_field(value, SHORT_FIELD_CHARS)
 
 
 def _fields_from_json(body: t.Any) -> tuple[str | int | None, str | None, str | None]:
@@ -80,11 +214,41 @@ def _fields_from_json(body: t.Any) -> tuple[str | int | None, str | None, str | 
     if not isinstance(body, dict):
         return None, None, None
     nested = body.get('error') if isinstance(body.get('error'), dict) else {}
-    code = body.get('error_code', nested.get('code'))
-    if not isinstance(code, (str, int)) or isinstance(code, bool):
-        code = _text_field(code)
+    code = _code_field(body.get('error_code', nested.get('code')))
     message = _text_field(body.get('error_msg')) or _text_field(nested.get('message')) or _text_field(body.get('message'))
     return code, message, _text_field(body.get('solution_msg'))
+
+
+def _strip_tags(text: str) -> str:
+    """Markup reduced to its text in one pass (a regex over unclosed '<' runs would be quadratic)."""
+    out: list[str] = []
+    inside = False
+    for char in text:
+        if char == '<':
+            inside = True
+            out.append(' ')
+        elif char == '>' and inside:
+            inside = False
+        elif not inside:
+            out.append(char)
+    return ''.join(out)
+
+
+def body_excerpt(body: bytes) -> str:
+    """A short readable excerpt of a body that is not a usable error object: only its head is read."""
+    text = body[:BODY_SCAN_BYTES].decode('utf-8', errors='replace')
+    text = ' '.join(_strip_tags(text).split())
+    if len(text) > BODY_EXCERPT_CHARS or len(body) > BODY_SCAN_BYTES:
+        text = text[:BODY_EXCERPT_CHARS] + '...'
+    return escape_controls(text)
+
+
+def _parse(body: bytes) -> t.Any:
+    try:
+        text = body.decode('utf-8')
+        return bounded_loads(text) if text.strip() else None
+    except ValueError:  # not UTF-8, not JSON, or nested too deeply
+        return None
 
 
 def error_from_response(
@@ -96,21 +260,18 @@ def error_from_response(
     request_id: str | None,
 ) -> FabricError:
     """Build the error for a non-success response, whatever its body holds."""
-    text = body.decode('utf-8', errors='replace')
-    try:
-        parsed = json.loads(text) if text.strip() else None
-    except ValueError:
-        parsed = None
+    parsed = _parse(body)
     error_code, error_msg, solution_msg = _fields_from_json(parsed)
+    reason = service_text(reason, SHORT_FIELD_CHARS)
     head = '%s %s failed: HTTP %s%s' % (method, url, status, (' %s' % reason) if reason else '')
     if error_msg:
         message = '%s: %s' % (head, error_msg)
-    elif not text.strip():
+    elif not body.strip():
         message = '%s with an empty body' % head
     elif parsed is None:
-        message = '%s with a body that is not JSON: %s' % (head, _excerpt(text))
+        message = '%s with a body that is not JSON: %s' % (head, body_excerpt(body))
     else:
-        message = '%s with an unrecognised error body: %s' % (head, _excerpt(text))
+        message = '%s with an unrecognised error body: %s' % (head, body_excerpt(body))
     return FabricError(
         message,
         status=status,

@@ -13,15 +13,12 @@ they fail with the same message.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import typing as t
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback
 
-from ._errors import FabricError
 
 SESSION_STATUSES = ('RUNNING', 'CLOSED', 'WAITING', 'CREATING', 'FAIL')
 ID_PATTERN = re.compile(r'\A[A-Za-z0-9-]{1,36}\Z')
@@ -32,6 +29,9 @@ RETRIES_MAX = 10
 CONCURRENCY_MAX = 16
 BACKOFF_MAX_SECONDS = 30
 RETRY_AFTER_MAX_SECONDS = 60
+TIMEOUT_MAX_SECONDS = 3600
+TOTAL_TIMEOUT_FACTOR = 20
+TOTAL_TIMEOUT_MAX_SECONDS = 86400
 DERIVED_ENDPOINT = 'https://fabric.{region}.{cloud}'
 DERIVED_IAM_ENDPOINT = 'https://iam.{region}.{cloud}'
 DEFAULT_CLOUD = 'myhuaweicloud.com'
@@ -67,7 +67,8 @@ CONNECTION_OPTIONS = (
     Option(
         'endpoint', 'str',
         ('Base URL of the DataArts Fabric API, for example V(https://fabric.cn-north-4.myhuaweicloud.com).',
-         'When not set, it is derived from O(region) as C(https://fabric.{region}.myhuaweicloud.com).',
+         'It is the base URL only: without C(/v1) or any other path of the API.',
+         'When not set, it is derived from O(region) as C(https://fabric.{region}.{cloud}) (see O(cloud)).',
          'One of O(endpoint) and O(region) is required.'),
         env=('DATAARTS_FABRIC_ENDPOINT',),
     ),
@@ -156,7 +157,8 @@ CONNECTION_OPTIONS = (
     Option(
         'iam_endpoint', 'str',
         ('Base URL of the IAM service that exchanges O(username) and O(password) for a token.',
-         'When not set, it is derived from O(region) as C(https://iam.{region}.myhuaweicloud.com).'),
+         'With or without the trailing C(/v3) (as the Terraform provider writes E(HW_AUTH_URL)).',
+         'When not set, it is derived from O(region) as C(https://iam.{region}.{cloud}) (see O(cloud)).'),
         env=('DATAARTS_FABRIC_IAM_ENDPOINT', 'HW_AUTH_URL'),
     ),
     Option(
@@ -171,14 +173,27 @@ CONNECTION_OPTIONS = (
     ),
     Option(
         'timeout', 'float',
-        ('Seconds to wait for the connection and for each response before giving up.',),
+        ('Seconds one request may take in all: connecting, the response headers and the whole body. A request'
+         ' that takes longer is cut off (and retried like a read timeout).',
+         'A finite number above 0, at most %d.' % TIMEOUT_MAX_SECONDS),
         default=30,
+    ),
+    Option(
+        'total_timeout', 'float',
+        ('Seconds one task or lookup call may take in all, every page, status, workspace and retry included.',
+         'When not set, %d times O(timeout) (%d seconds with the default O(timeout)).'
+         % (TOTAL_TIMEOUT_FACTOR, TOTAL_TIMEOUT_FACTOR * 30),
+         'A finite number above 0, at most %d.' % TOTAL_TIMEOUT_MAX_SECONDS),
     ),
     Option(
         'proxy', 'str',
         ('URL of the HTTP proxy for this task, for example V(http://proxy.example.com:3128), overriding'
          ' E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY).',
+         'It may hold a user name and password (V(http://user:password@proxy.example.com:3128)); the option is'
+         ' therefore treated as a secret: never shown in results or messages, and the credentials of any proxy'
+         ' URL (also from the environment) are removed from every message.',
          'When not set, those environment variables apply the standard way.'),
+        no_log=True,
     ),
     Option(
         'allow_plain_http', 'bool',
@@ -193,7 +208,9 @@ CONNECTION_OPTIONS = (
         ('How many times a request is retried after a connection error, a read timeout, or HTTP 408, 429, 500,'
          ' 502, 503 or 504, with exponential backoff and honouring C(Retry-After).',
          'Each retry is reported as a warning naming the status and the request ID.',
-         'V(0) disables retries; at most %d.' % RETRIES_MAX),
+         'V(0) disables retries; at most %d.' % RETRIES_MAX,
+         'All requests of one task or lookup call share a budget of O(retries) times (O(concurrency) + 1)'
+         ' retries, so that a gateway failing every request ends the call early.'),
         default=3,
     ),
     Option(
@@ -211,16 +228,22 @@ QUERY_OPTIONS = (
         'status', 'list',
         ('Only return sessions in these statuses. The API filters on one status per request, so each status'
          ' listed is one query and the results are merged in the order given.',
-         'When not set, sessions in every status are returned.'),
+         'When not set, sessions in every status are returned. A blank entry is refused.',
+         'Sessions the service returns in another status (a service that ignores the filter) are dropped with'
+         ' a warning.'),
         choices=SESSION_STATUSES, elements='str',
     ),
     Option(
         'endpoint_id', 'str',
-        ('Only return sessions of this SQL endpoint (%s).' % ID_RULE,),
+        ('Only return sessions of this SQL endpoint (%s).' % ID_RULE,
+         'An empty value is refused rather than read as no filter: leave the option out (C(omit)) to list the'
+         ' sessions of every endpoint.'),
     ),
     Option(
         'session_id', 'str',
-        ('Only return the session with this ID (%s).' % ID_RULE,),
+        ('Only return the session with this ID (%s).' % ID_RULE,
+         'An empty value is refused rather than read as no filter: leave the option out (C(omit)) to list every'
+         ' session.'),
     ),
     Option(
         'page_size', 'int',
@@ -299,141 +322,3 @@ def option_docs(options: t.Iterable[Option], for_plugin: bool = False) -> dict[s
             doc['vars'] = [{'name': option.lookup_var}]
         docs[option.name] = doc
     return docs
-
-
-def _blank_to_none(value: t.Any) -> t.Any:
-    return None if isinstance(value, str) and not value.strip() else value
-
-
-def normalize_params(params: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
-    """The shared options with empty strings (an unset variable rendered as '') read as unset."""
-    normalized = {name: _blank_to_none(params.get(name)) for name in OPTION_NAMES}
-    if normalized['status']:
-        normalized['status'] = list(dict.fromkeys(normalized['status']))
-    return normalized
-
-
-def check_id(option_name: str, value: t.Any) -> None:
-    if not isinstance(value, str) or not ID_PATTERN.match(value):
-        raise FabricError('%s must be %s, got %r' % (option_name, ID_RULE, value))
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == 'localhost':
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _check_url(option: str, url: str, allow_plain_http: bool) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ('http', 'https') or not parts.hostname:
-        raise FabricError('%s must be an http:// or https:// URL with a host name, got %r' % (option, url))
-    if parts.query or parts.fragment or parts.username or parts.password:
-        raise FabricError('%s must not hold a query, fragment or user credentials' % option)
-    if parts.scheme == 'http' and not allow_plain_http and not is_loopback(parts.hostname):
-        raise FabricError('%s %s uses plain http:// to a host that is not loopback, which would send'
-                          ' credentials unencrypted: use https://, or set allow_plain_http to true' % (option, url))
-
-
-def auth_choice(params: t.Mapping[str, t.Any]) -> str:
-    """The one way to authenticate the options configure; FabricError when none, several or half of one."""
-    configured = [(label, names) for label, names in AUTH_CHOICES if any(params[name] is not None for name in names)]
-    if not configured:
-        raise FabricError('no credentials: configure one way to authenticate: %s (options or their environment'
-                          ' variables)' % AUTH_CHOICES_TEXT)
-    if len(configured) > 1:
-        together = ' and '.join('[%s]' % label for label, names in configured)
-        raise FabricError('%s are configured together (options or environment variables): configure exactly one'
-                          ' way to authenticate: %s' % (together, AUTH_CHOICES_TEXT))
-    label, names = configured[0]
-    missing = [name for name in names if params[name] is None]
-    if missing:
-        raise FabricError('%s must be given together: %s missing' % (
-            label, ' and '.join(missing) + (' is' if len(missing) == 1 else ' are')))
-    return names[0]
-
-
-def _check_proxy(proxy: str) -> None:
-    parts = urlsplit(proxy)
-    if parts.scheme not in ('http', 'https') or not parts.hostname:
-        raise FabricError('proxy must be an http:// or https:// URL with a host name, such as'
-                          ' http://proxy.example.com:3128')
-
-
-def _check_auth(params: t.Mapping[str, t.Any]) -> None:
-    choice = auth_choice(params)
-    if params['security_token'] is not None and choice != 'access_key':
-        raise FabricError('security_token is only used with access_key and secret_key')
-    if choice == 'username':
-        if params['project_id'] is None and params['project_name'] is None:
-            raise FabricError('username and password need the scope of the token: set project_id or project_name')
-        if params['iam_endpoint'] is not None:
-            _check_url('iam_endpoint', params['iam_endpoint'], params['allow_plain_http'])
-        elif params['region'] is None:
-            raise FabricError('username and password need iam_endpoint or region (to derive the IAM endpoint)')
-
-
-def _check_ranges(params: t.Mapping[str, t.Any]) -> None:
-    if not 1 <= params['page_size'] <= PAGE_SIZE_MAX:
-        raise FabricError('page_size must be between 1 and %d, got %s' % (PAGE_SIZE_MAX, params['page_size']))
-    if not 1 <= params['concurrency'] <= CONCURRENCY_MAX:
-        raise FabricError('concurrency must be between 1 and %d, got %s' % (CONCURRENCY_MAX, params['concurrency']))
-    if params['max_results'] is not None and params['max_results'] < 1:
-        raise FabricError('max_results must be at least 1, got %s' % params['max_results'])
-    if not params['timeout'] > 0:
-        raise FabricError('timeout must be a number of seconds greater than 0, got %s' % params['timeout'])
-    if not 0 <= params['retries'] <= RETRIES_MAX:
-        raise FabricError('retries must be between 0 and %d, got %s' % (RETRIES_MAX, params['retries']))
-    if not 0 <= params['retry_backoff'] <= BACKOFF_MAX_SECONDS:
-        raise FabricError('retry_backoff must be between 0 and %d seconds, got %s'
-                          % (BACKOFF_MAX_SECONDS, params['retry_backoff']))
-
-
-def _check_filters(params: t.Mapping[str, t.Any]) -> None:
-    for status in params['status'] or ():
-        if status not in SESSION_STATUSES:
-            raise FabricError('status must be one or more of %s, got %r' % (', '.join(SESSION_STATUSES), status))
-    for name in ('endpoint_id', 'session_id'):
-        if params[name] is not None:
-            check_id(name, params[name])
-
-
-def validate_params(params: t.Mapping[str, t.Any]) -> None:
-    """Every check that can be made before a request; raises FabricError naming the option and the rule."""
-    if params['region'] is not None and not REGION_PATTERN.match(params['region']):
-        raise FabricError('region must be a region name such as cn-north-4 (lower-case letters, digits'
-                          ' and hyphens), got %r' % params['region'])
-    if params['cloud'] is not None and not CLOUD_PATTERN.match(params['cloud'].lower()):
-        raise FabricError('cloud must be a domain name such as myhuaweicloud.com, got %r' % params['cloud'])
-    if params['proxy'] is not None:
-        _check_proxy(params['proxy'])
-    if params['endpoint'] is not None:
-        _check_url('endpoint', params['endpoint'], params['allow_plain_http'])
-    elif params['region'] is None:
-        raise FabricError('either endpoint or region is required (or the DATAARTS_FABRIC_ENDPOINT or'
-                          ' HW_REGION_NAME environment variable)')
-    _check_auth(params)
-    _check_ranges(params)
-    _check_filters(params)
-
-
-def cloud_domain(params: t.Mapping[str, t.Any]) -> str:
-    if params['cloud'] is not None:
-        return params['cloud'].lower()
-    region = params['region'] or ''
-    return EUROPEAN_CLOUD if region.startswith(EUROPEAN_REGION_PREFIX) else DEFAULT_CLOUD
-
-
-def endpoint_url(params: t.Mapping[str, t.Any]) -> str:
-    if params['endpoint'] is not None:
-        return params['endpoint'].rstrip('/')
-    return DERIVED_ENDPOINT.format(region=params['region'], cloud=cloud_domain(params))
-
-
-def iam_endpoint_url(params: t.Mapping[str, t.Any]) -> str:
-    if params['iam_endpoint'] is not None:
-        return params['iam_endpoint'].rstrip('/')
-    return DERIVED_IAM_ENDPOINT.format(region=params['region'], cloud=cloud_domain(params))

@@ -3,44 +3,66 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The SQL session list API: the query, the pager over limit/offset, and the merged result."""
+"""The SQL session list API: the query, the bounded pager over limit/offset, and the merged result."""
 
 from __future__ import annotations
 
+import collections
 import typing as t
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from ._config import Query, check_id
 from ._errors import FabricError
-from ._option_table import SESSION_STATUSES, check_id, validate_params
+from ._option_table import SESSION_STATUSES
 from ._transport import FabricHttpClient, JsonResponse
 
 SESSIONS_PATH = '/v1/workspaces/%s/sessions'
+# The API's documented largest offset, and the most pages one status of one workspace is read in (a million
+# sessions at the largest page size): a service that serves full pages forever still ends.
+MAX_OFFSET = 1000000000
+MAX_PAGES = 10000
+# Pages in a row that held sessions but nothing new: the service repeats itself rather than paging.
+STALE_PAGES_MAX = 3
 T = t.TypeVar('T')
 R = t.TypeVar('R')
+Page = t.Tuple[t.List[t.Dict[str, t.Any]], int]
+_NEXT, _REPLAN, _END = object(), object(), object()
 
 
 @dataclass(frozen=True)
 class SessionQuery:
     workspace_id: str
-    statuses: t.Tuple[t.Optional[str], ...] = (None,)
-    endpoint_id: t.Optional[str] = None
-    session_id: t.Optional[str] = None
+    query: Query = Query()
 
     @classmethod
-    def from_params(cls, workspace_id: str, params: t.Mapping[str, t.Any]) -> 'SessionQuery':
-        check_id('workspace_id', workspace_id)
-        return cls(workspace_id, tuple(params['status'] or (None,)), params['endpoint_id'], params['session_id'])
+    def for_workspace(cls, workspace_id: t.Any, query: Query) -> 'SessionQuery':
+        return cls(check_id('workspace_id', workspace_id), query)
 
     @property
     def path(self) -> str:
         return SESSIONS_PATH % quote(self.workspace_id, safe='')
 
     def query_pairs(self, status: str | None, offset: int, limit: int) -> list[tuple[str, str]]:
-        filters = {'endpoint_id': self.endpoint_id, 'status': status, 'session_id': self.session_id}
+        filters = {'endpoint_id': self.query.endpoint_id, 'status': status, 'session_id': self.query.session_id}
         pairs = [(name, value) for name, value in filters.items() if value is not None]
         return pairs + [('limit', str(limit)), ('offset', str(offset))]
+
+    def matches(self, session: dict[str, t.Any], status: str | None) -> bool:
+        """Whether a session the service returned is one that was asked for."""
+        if status is not None and session.get('status') != status:
+            return False
+        if self.query.session_id is not None and session.get('session_id') != self.query.session_id:
+            return False
+        if self.query.endpoint_id is not None:
+            endpoint = session.get('endpoint_info')
+            return isinstance(endpoint, dict) and endpoint.get('id') == self.query.endpoint_id
+        return True
+
+    def describe(self, status: str | None) -> str:
+        filters = [('status', status), ('endpoint_id', self.query.endpoint_id), ('session_id', self.query.session_id)]
+        return ', '.join('%s %s' % (name, value) for name, value in filters if value is not None)
 
 
 @dataclass
@@ -63,7 +85,7 @@ class SessionListing:
         return {'sessions': self.sessions, 'total': self.total, 'counts': self.counts}
 
 
-def parse_page(response: JsonResponse, limit: int) -> tuple[list[dict[str, t.Any]], int]:
+def parse_page(response: JsonResponse) -> Page:
     """The sessions and total of one page, refusing anything that is not the documented shape."""
     def malformed(problem: str) -> FabricError:
         return FabricError('GET %s returned a malformed session list: %s' % (response.url, problem),
@@ -78,15 +100,13 @@ def parse_page(response: JsonResponse, limit: int) -> tuple[list[dict[str, t.Any
     if not all(isinstance(session, dict) for session in sessions):
         raise malformed('"sessions" holds an entry that is not an object')
     if not isinstance(total, int) or isinstance(total, bool) or total < 0:
-        raise malformed('"total" is missing or not a non-negative integer: %r' % (total,))
-    if len(sessions) > limit:
-        raise malformed('%d sessions in a page of at most %d' % (len(sessions), limit))
+        raise malformed('"total" is missing or not a non-negative integer')
     return sessions, total
 
 
 def _session_key(session: dict[str, t.Any]) -> t.Hashable | None:
     key = session.get('session_id')
-    return key if isinstance(key, (str, int)) else None
+    return key if isinstance(key, (str, int)) and not isinstance(key, bool) else None
 
 
 def _in_parallel(function: t.Callable[[T], R], items: t.Sequence[T], workers: int) -> list[R]:
@@ -97,55 +117,189 @@ def _in_parallel(function: t.Callable[[T], R], items: t.Sequence[T], workers: in
         return list(pool.map(function, items))
 
 
-def _page_plan(start: int, end: int, page_size: int, cap: int | None) -> list[tuple[int, int]]:
-    """(offset, limit) of the pages covering records start..end-1: full pages (a list that grows meanwhile
-    fills them), except that no page asks past ``cap``."""
-    return [(offset, page_size if cap is None else min(page_size, cap - offset))
-            for offset in range(start, end, page_size)]
+class _Collector:
+    """The sessions kept from the pages: in order, each ID once, only those asked for, at most ``cap``."""
+
+    def __init__(self, query: SessionQuery, status: str | None, cap: int | None) -> None:
+        self.query, self.status, self.cap = query, status, cap
+        self.sessions: list[dict[str, t.Any]] = []
+        self.dropped = 0
+        self._seen: set[t.Hashable] = set()
+
+    @property
+    def full(self) -> bool:
+        return self.cap is not None and len(self.sessions) >= self.cap
+
+    def add(self, page: t.Iterable[dict[str, t.Any]]) -> int:
+        """Keep what is new of a page; how many sessions were new."""
+        before = len(self.sessions)
+        for session in page:
+            if self.full:
+                break
+            if not self.query.matches(session, self.status):
+                self.dropped += 1
+                continue
+            key = _session_key(session)
+            if key is None or key not in self._seen:
+                self._seen.add(key)
+                self.sessions.append(session)
+        return len(self.sessions) - before
 
 
-def list_status(
-    client: FabricHttpClient,
-    query: SessionQuery,
-    status: str | None,
-    page_size: int,
-    max_results: int | None = None,
-    concurrency: int = 1,
-) -> SessionListing:
-    """Every page of one status (or of all, for None).
+class _Pager:
+    """Reads one status of one workspace page by page, at most ``window`` pages ahead.
 
-    The first page tells ``total``; the pages after it are planned by record offset and fetched
-    ``concurrency`` at a time, kept in the service's order. Planning repeats while the list grows (up to
-    ``max_results``) and stops after a short page. A session seen on an earlier page is not repeated (offset
-    paging repeats records when the list shifts). ``max_results=0`` still asks one small page, for ``total``.
+    ``total`` is a hint for planning, never a budget: pages are planned up to the latest total (and one
+    page past it while full pages keep coming), never more than ``window`` at a time, and never past the
+    growth bound (twice the first total plus a window of pages). An empty page ends the listing; a short
+    page ends it at the total, or shows that the service serves smaller pages, and paging goes on from
+    where that page ended. Requests stay at most the pages that held sessions plus a window plus one.
     """
-    def fetch(page: tuple[int, int]) -> tuple[list[dict[str, t.Any]], int]:
-        offset, limit = page
-        return parse_page(client.get_json(query.path, query.query_pairs(status, offset, limit)), limit)
 
-    first_limit = page_size if max_results is None else max(min(page_size, max_results), 1)
-    first_page, first_total = fetch((0, first_limit))
-    pages, totals = [first_page], [first_total]
-    covered, short = len(first_page), len(first_page) < first_limit
-    while not short:
-        end = totals[-1] if max_results is None else min(totals[-1], max_results)
-        plan = _page_plan(covered, end, page_size, max_results)
-        if not plan:
-            break
-        for (_offset, limit), (page, total) in zip(plan, _in_parallel(fetch, plan, concurrency)):
-            pages.append(page)
-            totals.append(total)
-            short = short or len(page) < limit
-        covered = plan[-1][0] + len(pages[-1])
+    def __init__(self, client: FabricHttpClient, query: SessionQuery, status: str | None, window: int) -> None:
+        self.client, self.query, self.status = client, query, status
+        self.window = max(1, window)
+        self.cap = query.query.max_results
+        self.step = query.query.page_size
+        self.collector = _Collector(query, status, self.cap)
+        self.first_total: int | None = None
+        self.last_total: int | None = None
+        self.plan_until = 1  # no page is planned at or past this offset (until the first page tells more)
+        self.next_offset = 0
+        self.bound: int | None = None
+        self.hit_bound = False
+        self.hit_page_limit = False
+        self.repeated = False
+        self.stale_pages = 0
+        self.planned = 0
+        self.complete = False
+        self.longer_pages = 0
 
-    listing = SessionListing(total=totals[-1])
-    listing.sessions = _unique((session for page in pages for session in page), max_results)
-    if len(set(totals)) > 1:
-        listing.warnings.append(
-            'the number of sessions in workspace %s%s changed from %d to %d while it was listed: sessions created'
-            ' or closed meanwhile may be missing' % (
-                query.workspace_id, ' with status %s' % status if status else '', first_total, totals[-1]))
-    return listing
+    def _fetch(self, offset: int, limit: int) -> Page:
+        return parse_page(self.client.get_json(self.query.path, self.query.query_pairs(self.status, offset, limit)))
+
+    def _limit(self, offset: int) -> int:
+        return self.step if self.cap is None else min(self.step, self.cap - offset)
+
+    def _may_plan(self, offset: int) -> bool:
+        if offset >= self.plan_until or (self.cap is not None and offset >= self.cap):
+            return False
+        if self.bound is not None and offset >= self.bound:
+            self.hit_bound = True
+            return False
+        if self.planned >= MAX_PAGES or offset > MAX_OFFSET:
+            self.hit_page_limit = True
+            return False
+        return True
+
+    def run(self) -> SessionListing:
+        pool = ThreadPoolExecutor(max_workers=self.window) if self.window > 1 else None
+        pending: collections.deque[tuple[int, int, Future[Page]]] = collections.deque()
+        try:
+            while True:
+                while len(pending) < self.window and self._may_plan(self.next_offset):
+                    offset, limit = self.next_offset, self._limit(self.next_offset)
+                    pending.append((offset, limit, _submit(pool, self._fetch, offset, limit)))
+                    self.next_offset += self.step
+                    self.planned += 1
+                if not pending:
+                    break
+                offset, limit, future = pending.popleft()
+                outcome = self._take(offset, limit, *future.result())
+                if outcome is _END:
+                    break
+                if outcome is _REPLAN:
+                    _cancel(pending)  # planned for the old page length: dropped, planned again
+        finally:
+            _cancel(pending)
+            if pool is not None:
+                pool.shutdown(wait=True)
+        return self._listing()
+
+    def _take(self, offset: int, limit: int, page: list[dict[str, t.Any]], total: int) -> object:
+        """Keep one page and say how the listing goes on: _NEXT, _REPLAN or _END."""
+        if self.first_total is None:
+            self.first_total = total
+            self.bound = 2 * total + self.window * self.query.query.page_size + 1
+        self.last_total = total
+        if len(page) > limit:
+            self.longer_pages += 1
+            page = page[:limit]
+        self.stale_pages = 0 if self.collector.add(page) or not page else self.stale_pages + 1
+        end = offset + len(page)
+        if self.collector.full:
+            return _END
+        if self.stale_pages >= STALE_PAGES_MAX:
+            self.repeated = True  # the pages only repeat what was listed: the service ignores the offset
+            return _END
+        if not page or (len(page) < limit and end >= total) or (len(page) == limit and end == total):
+            self.complete = True  # an empty page, the last short page, or a full page ending at the total
+            return _END
+        if len(page) < limit:  # the service serves smaller pages: go on from where this one ended
+            self.step = len(page)
+            self.next_offset = end
+            self.plan_until = max(total, end + self.step)
+            return _REPLAN
+        self.plan_until = max(total, end + self.step)
+        return _NEXT
+
+    def _listing(self) -> SessionListing:
+        where = 'workspace %s%s' % (self.query.workspace_id, ' (%s)' % self.query.describe(self.status)
+                                    if self.query.describe(self.status) else '')
+        listing = SessionListing(sessions=self.collector.sessions)
+        reported = self.last_total or 0
+        listing.total = len(listing.sessions) if self.complete else max(reported, len(listing.sessions))
+        if self.repeated:
+            listing.warnings.append(
+                'the service answered %d pages of %s in a row with sessions already listed (it seems to ignore the'
+                ' offset): stopped after %d sessions' % (STALE_PAGES_MAX, where, len(listing.sessions)))
+        elif self.hit_page_limit and not self.complete:
+            listing.warnings.append(
+                'the session list of %s was not read to its end: stopped after %d pages (%d sessions), the most one'
+                ' listing reads; use max_results, or narrow it with status or endpoint_id'
+                % (where, MAX_PAGES, len(listing.sessions)))
+        elif self.hit_bound and not self.complete:
+            listing.warnings.append(
+                'the session list of %s kept growing while it was read (first total %d, last %d): stopped after'
+                ' %d sessions, twice the first total plus a window of pages; use max_results to bound it'
+                % (where, self.first_total or 0, reported, len(listing.sessions)))
+        elif self.complete and (reported != len(listing.sessions) or self.first_total != reported):
+            listing.warnings.append(
+                'the service counted %s sessions in %s but its pages held %d%s: returning what the pages held'
+                % (reported if self.first_total == reported else '%d, then %d,' % (self.first_total or 0, reported),
+                   where, len(listing.sessions), ' (some may have been created or closed while it was listed)'
+                   if self.first_total != reported else ''))
+        if self.collector.dropped:
+            listing.warnings.append(
+                'the service returned %d sessions of %s that do not match the filters asked: they were dropped'
+                % (self.collector.dropped, where))
+        if self.longer_pages:
+            listing.warnings.append('the service sent %d page%s of %s longer than asked: the extra sessions were'
+                                    ' ignored (the next pages hold them)'
+                                    % (self.longer_pages, '' if self.longer_pages == 1 else 's', where))
+        return listing
+
+
+def _submit(pool: ThreadPoolExecutor | None, function: t.Callable[..., Page], *args: t.Any) -> 'Future[Page]':
+    if pool is not None:
+        return pool.submit(function, *args)
+    future: Future[Page] = Future()
+    try:
+        future.set_result(function(*args))
+    except BaseException as exc:  # handed on by future.result(), as from a pool
+        future.set_exception(exc)
+    return future
+
+
+def _cancel(pending: 'collections.deque[tuple[int, int, Future[Page]]]') -> None:
+    while pending:
+        pending.popleft()[2].cancel()
+
+
+def list_status(client: FabricHttpClient, query: SessionQuery, status: str | None, concurrency: int = 1
+                ) -> SessionListing:
+    """Every page of one status (or of all, for None); ``max_results=0`` is refused by the loader."""
+    return _Pager(client, query, status, concurrency).run()
 
 
 def _unique(sessions: t.Iterable[dict[str, t.Any]], cap: int | None) -> list[dict[str, t.Any]]:
@@ -162,52 +316,41 @@ def _unique(sessions: t.Iterable[dict[str, t.Any]], cap: int | None) -> list[dic
     return unique
 
 
-def list_sessions(
-    client: FabricHttpClient,
-    query: SessionQuery,
-    page_size: int,
-    max_results: int | None = None,
-    concurrency: int = 1,
-) -> SessionListing:
+def list_sessions(client: FabricHttpClient, query: SessionQuery, concurrency: int = 1) -> SessionListing:
     """One listing per status in the query, the statuses queried side by side, merged in the order given.
 
-    ``max_results`` caps the merged list; ``total`` is the service's count summed over the statuses.
+    ``max_results`` caps the merged list; ``total`` is summed over the statuses.
     """
-    listings = _in_parallel(
-        lambda status: list_status(client, query, status, page_size, max_results, concurrency),
-        query.statuses, len(query.statuses))
+    listings = _in_parallel(lambda status: list_status(client, query, status, concurrency),
+                            query.query.statuses, len(query.query.statuses))
     merged = SessionListing(total=sum(listing.total for listing in listings))
-    merged.sessions = _unique((s for listing in listings for s in listing.sessions), max_results)
+    merged.sessions = _unique((s for listing in listings for s in listing.sessions), query.query.max_results)
     merged.warnings = [warning for listing in listings for warning in listing.warnings]
     return merged
-
-
-def prepare_queries(params: t.Mapping[str, t.Any], workspace_ids: t.Sequence[str]) -> list[SessionQuery]:
-    """Every check that can be made before a request: the options, then each workspace ID."""
-    validate_params(params)
-    return [SessionQuery.from_params(workspace_id, params) for workspace_id in workspace_ids]
 
 
 def run_queries(
     client: FabricHttpClient,
     queries: t.Sequence[SessionQuery],
-    params: t.Mapping[str, t.Any],
     warn: t.Callable[[str], None],
+    concurrency: int = 1,
 ) -> list[SessionListing]:
-    """What the module and the lookup both do once the inputs are checked: list each workspace in turn.
+    """What the module and the lookup both do once the configuration is loaded: list each workspace in turn,
+    as one call (one retry budget, one deadline).
 
-    Warnings (retries made, lists that changed while read) go to ``warn``, also when the listing fails.
+    Warnings (retries made, lists that changed while read) go to ``warn``, scrubbed, also when the listing
+    fails.
     """
     first_event = len(client.retry_events)
     listings: list[SessionListing] = []
     try:
-        for query in queries:
-            listings.append(list_sessions(client, query, params['page_size'], params['max_results'],
-                                          params['concurrency']))
+        with client.call():
+            for query in queries:
+                listings.append(list_sessions(client, query, concurrency))
     finally:
         for warning in client.retry_warnings(since=first_event):
             warn(warning)
         for listing in listings:
             for warning in listing.warnings:
-                warn(warning)
+                warn(client.redactor.text(warning))
     return listings

@@ -195,10 +195,10 @@ request_id:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils._credential_files import resolve_params
+from ansible_collections.dataarts.fabric.plugins.module_utils._config import load_config, raw_secrets
+from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError, Redactor
 from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import module_argument_spec
-from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import prepare_queries, run_queries
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionQuery, run_queries
 from ansible_collections.dataarts.fabric.plugins.module_utils._transport import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -215,12 +215,17 @@ def main() -> None:
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
 
+    redactor = Redactor(raw_secrets(module.params))
     try:
-        params = resolve_params(module.params)
-        queries = prepare_queries(params, [module.params['workspace_id']])
-        with open_client(params, user_agent('module')) as client:
-            [listing] = run_queries(client, queries, params, module.warn)
+        config = load_config(module.params)
+        for warning in config.warnings:
+            module.warn(redactor.text(warning))
+        query = SessionQuery.for_workspace(module.params['workspace_id'], config.query)
+        with open_client(config.connection, user_agent('module')) as client:
+            redactor = client.redactor
+            [listing] = run_queries(client, [query], module.warn, config.connection.concurrency)
     except FabricError as exc:
+        exc = redactor.error(exc)
         module.fail_json(msg=str(exc), **exc.details())
     module.exit_json(changed=False, **listing.as_result())
 

@@ -3,34 +3,44 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Controller-side glue between Ansible's plugin configuration and the shared client."""
+"""Controller-side glue between Ansible's plugin configuration and the shared loader and client."""
 
 from __future__ import annotations
 
 import atexit
+import contextlib
+import os
 import typing as t
 
 from ansible.errors import AnsibleLookupError
 from ansible.plugins import AnsiblePlugin
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._credential_files import resolve_params
-from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils._config import (
+    Config,
+    Connection,
+    load_config,
+    raw_secrets,
+)
+from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError, Redactor
 from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import CONNECTION_OPTIONS, OPTION_NAMES
 from ansible_collections.dataarts.fabric.plugins.module_utils._transport import FabricHttpClient, open_client
 from ansible_collections.dataarts.fabric.plugins.module_utils._version import user_agent
 
-# Clients by connection options, so that the calls of one Ansible process share their connection pools.
-# Kept in memory only; the key holds the credentials that select the client, never logged.
-_CLIENTS: dict[tuple[t.Any, ...], FabricHttpClient] = {}
-_CLIENT_KEYS = tuple(option.name for option in CONNECTION_OPTIONS) + ('concurrency',)
+# Clients by process and frozen connection configuration, so that the calls of one Ansible process share
+# their connection pools while a forked worker never uses its parent's. Kept in memory only.
+_CLIENTS: dict[tuple[int, Connection], FabricHttpClient] = {}
 _LOOKUP_VARIABLES = tuple(option.lookup_var for option in CONNECTION_OPTIONS)
 
 
-def resolved_params(plugin: AnsiblePlugin, variables: t.Mapping[str, t.Any] | None, direct: dict[str, t.Any]):
-    """The shared options as the module would see them: direct arguments, then variables, then environment
+def resolved_config(plugin: AnsiblePlugin, variables: t.Mapping[str, t.Any] | None, direct: dict[str, t.Any],
+                    redactor: Redactor) -> Config:
+    """The configuration as the module would load it: direct arguments, then variables, then environment
     (Ansible's plugin configuration does that resolving and the type conversion), then credential files."""
     plugin.set_options(var_options=_rendered_variables(plugin, variables), direct=direct)
-    return resolve_params({name: plugin.get_option(name) for name in OPTION_NAMES})
+    raw = {name: plugin.get_option(name) for name in OPTION_NAMES}
+    for secret in raw_secrets(raw):
+        redactor.add(secret)
+    return load_config(raw)
 
 
 def _rendered_variables(plugin: AnsiblePlugin, variables: t.Mapping[str, t.Any] | None) -> dict[str, t.Any]:
@@ -41,14 +51,20 @@ def _rendered_variables(plugin: AnsiblePlugin, variables: t.Mapping[str, t.Any] 
     return {name: templar.template(value) for name, value in found.items()} if templar is not None else found
 
 
-def lookup_error(exc: FabricError) -> AnsibleLookupError:
-    return AnsibleLookupError(str(exc))
+@contextlib.contextmanager
+def lookup_error() -> t.Iterator[Redactor]:
+    """FabricError raised inside becomes AnsibleLookupError, scrubbed of every secret the call knew."""
+    redactor = Redactor()
+    try:
+        yield redactor
+    except FabricError as exc:
+        raise AnsibleLookupError(str(redactor.error(exc))) from None
 
 
-def shared_client(params: t.Mapping[str, t.Any]) -> FabricHttpClient:
-    """The client for these (validated) connection options, made on first use."""
-    key = tuple(params[name] for name in _CLIENT_KEYS)
+def shared_client(connection: Connection) -> FabricHttpClient:
+    """The client for this connection in this process, made on first use."""
+    key = (os.getpid(), connection)
     if key not in _CLIENTS:
-        _CLIENTS[key] = open_client(params, user_agent('lookup'))
+        _CLIENTS[key] = open_client(connection, user_agent('lookup'))
         atexit.register(_CLIENTS[key].close)
     return _CLIENTS[key]

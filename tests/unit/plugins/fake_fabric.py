@@ -14,6 +14,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import responses
 
+from ansible_collections.dataarts.fabric.plugins.module_utils._config import Query, load_config
+from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import ALL_OPTIONS
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionQuery
+
 ENDPOINT = 'https://fabric.example.test'
 URL_PATTERN = re.compile(r'https://fabric\.example\.test/v1/workspaces/[^/]+/sessions.*')
 STATUSES = ('RUNNING', 'CLOSED', 'WAITING', 'CREATING', 'FAIL')
@@ -26,6 +30,19 @@ def make_sessions(count, statuses=STATUSES):
         'create_time': '2025-07-22T08:42:%02d.000+00:00' % (index % 60),
         'endpoint_info': {'id': str(uuid.UUID(int=10_000 + index % 3)), 'name': 'ep %d' % (index % 3)},
     } for index in range(count)]
+
+
+def session_query(workspace='ws', statuses=(None,), page_size=100, max_results=None, **filters):
+    """What one workspace is asked for, built as the loader builds it."""
+    return SessionQuery(workspace, Query(statuses=tuple(statuses), page_size=page_size, max_results=max_results,
+                                         **filters))
+
+
+def load_connection(**overrides):
+    """The connection the loader makes of the option defaults plus ``overrides`` (no environment, no files)."""
+    values = {option.name: option.default for option in ALL_OPTIONS}
+    values.update(overrides)
+    return load_config(values, environ={}).connection
 
 
 class FakeFabric:

@@ -18,7 +18,9 @@ import re
 import pytest
 import yaml
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import CONNECTION_OPTIONS, normalize_params
+from ansible_collections.dataarts.fabric.plugins.module_utils._config import Credentials, load_config
+from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import ALL_OPTIONS, CONNECTION_OPTIONS
 
 DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'docs', 'awx')
 OPTIONS = {option.name: option for option in CONNECTION_OPTIONS}
@@ -91,7 +93,14 @@ def test_the_documented_credential_covers_both_ways_to_authenticate(fields):
     assert {'endpoint', 'region', 'auth_token', 'access_key', 'secret_key', 'security_token', 'project_id'} <= set(fields)
 
 
-def test_an_empty_field_reads_as_not_set(fields):
+def test_an_empty_field_reads_as_not_set(fields, tmp_path, monkeypatch):
     # AWX injects an empty string for a field left empty; the collection must read it as unset.
-    params = normalize_params({name: '' for name in fields})
-    assert all(params[name] is None for name in fields)
+    monkeypatch.setenv('HOME', str(tmp_path))  # no credential files to fall back on
+    raw = {option.name: option.default for option in ALL_OPTIONS}
+    raw.update({name: '' for name in fields})
+    with pytest.raises(FabricError, match='either endpoint or region is required'):
+        load_config(raw, environ={})
+    raw.update(endpoint='https://fabric.example.test', auth_token='t0ken')
+    connection = load_config(raw, environ={}).connection
+    assert connection.credentials == Credentials('token', auth_token='t0ken')
+    assert connection.base_url == 'https://fabric.example.test'

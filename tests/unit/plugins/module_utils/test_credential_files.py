@@ -12,7 +12,8 @@ import os
 
 import pytest
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._credential_files import resolve_params
+from ansible_collections.dataarts.fabric.plugins.module_utils._config import load_config
+from ansible_collections.dataarts.fabric.plugins.module_utils._credential_files import values_from_files
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
 from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import ALL_OPTIONS
 
@@ -46,38 +47,52 @@ def raw(**given):
     return values
 
 
+def credentials(**given):
+    """The credentials the loader ends up with, with the file paths of ``environ`` (default: HOME's)."""
+    return load(**given).connection.credentials
+
+
+def load(environ=None, **given):
+    return load_config(raw(**given), environ={} if environ is None else environ)
+
+
+def load_error(environ=None, **given):
+    with pytest.raises(FabricError) as caught:
+        load(environ, **given)
+    return str(caught.value)
+
+
 def test_without_files_nothing_is_added(home):
-    assert resolve_params(raw(), environ={})['access_key'] is None
+    assert 'no credentials: configure one way to authenticate' in load_error(endpoint='https://fabric.example.test')
 
 
 def test_the_current_koocli_profile_supplies_credentials_region_and_project(home):
     write(home, '.hcloud/config.json', json.dumps(KOOCLI))
-    params = resolve_params(raw(), environ={})
-    assert (params['access_key'], params['secret_key'], params['region'], params['project_id']) == (
-        'KOOWORKAK0001', 'koo-work-sk', 'cn-north-4', 'koo-work-project')
-    assert params['security_token'] is None
+    connection = load().connection
+    found = connection.credentials
+    assert (found.access_key, found.secret_key, connection.base_url, found.project_id) == (
+        'KOOWORKAK0001', 'koo-work-sk', 'https://fabric.cn-north-4.myhuaweicloud.com', 'koo-work-project')
+    assert found.security_token is None
 
 
 def test_a_named_profile_is_read_and_given_values_still_win(home):
     write(home, '.hcloud/config.json', json.dumps(KOOCLI))
-    params = resolve_params(raw(profile='eu', region='eu-west-0'), environ={})
-    assert (params['access_key'], params['security_token'], params['region']) == (
-        'KOOEUAK00002', 'koo-eu-sts', 'eu-west-0')
+    connection = load(profile='eu', region='eu-west-0').connection
+    assert (connection.credentials.access_key, connection.credentials.security_token, connection.base_url) == (
+        'KOOEUAK00002', 'koo-eu-sts', 'https://fabric.eu-west-0.myhuaweicloud.com')
 
 
 def test_the_config_path_can_be_moved(home, tmp_path):
     path = write(home, 'elsewhere/koo.json', json.dumps(KOOCLI))
-    params = resolve_params(raw(profile='eu'), environ={'HW_SHARED_CONFIG_FILE': path})
-    assert params['access_key'] == 'KOOEUAK00002'
+    assert credentials(profile='eu', environ={'HW_SHARED_CONFIG_FILE': path}).access_key == 'KOOEUAK00002'
 
 
 def test_an_encrypted_profile_says_how_to_store_it_readably(home):
     write(home, '.hcloud/config.json', json.dumps(KOOCLI))
-    with pytest.raises(FabricError) as caught:
-        resolve_params(raw(profile='locked'), environ={})
-    assert 'encrypted' in str(caught.value)
-    assert 'hcloud configure set --cli-auth-encrypt=false' in str(caught.value)
-    assert 'gAAAAAB' not in str(caught.value)
+    text = load_error(profile='locked')
+    assert 'encrypted' in text
+    assert 'hcloud configure set --cli-auth-encrypt=false' in text
+    assert 'gAAAAAB' not in text
 
 
 @pytest.mark.parametrize('files,message', [
@@ -88,36 +103,38 @@ def test_an_encrypted_profile_says_how_to_store_it_readably(home):
 def test_a_named_profile_that_cannot_be_read_is_an_error(home, files, message):
     for relative, text in files.items():
         write(home, relative, text)
-    with pytest.raises(FabricError) as caught:
-        resolve_params(raw(profile='nope'), environ={})
     expected = message % (home / '.hcloud' / 'config.json')
-    assert expected in str(caught.value)
+    assert expected in load_error(profile='nope')
 
 
 def test_the_sdk_credentials_file_basic_section_is_the_last_resort(home):
     write(home, '.huaweicloud/credentials', SDK_INI)
-    params = resolve_params(raw(), environ={})
-    assert (params['access_key'], params['secret_key'], params['project_id'], params['iam_endpoint']) == (
-        'SDKFILEAK0003', 'sdk-file-sk', 'sdk-file-project', 'https://iam.example.test')
+    found = credentials(endpoint='https://fabric.example.test')
+    assert (found.access_key, found.secret_key, found.project_id) == (
+        'SDKFILEAK0003', 'sdk-file-sk', 'sdk-file-project')
+    # The loader uses an IAM endpoint only for a password; the file's value is still read.
+    assert values_from_files({}, None, lambda message: None)['iam_endpoint'] == 'https://iam.example.test'
 
 
 def test_koocli_comes_before_the_sdk_file(home):
     write(home, '.huaweicloud/credentials', SDK_INI)
     write(home, '.hcloud/config.json', json.dumps(KOOCLI))
-    assert resolve_params(raw(), environ={})['access_key'] == 'KOOWORKAK0001'
+    assert credentials().access_key == 'KOOWORKAK0001'
 
 
 def test_the_sdk_file_path_can_be_moved_and_must_exist_when_named(home):
     path = write(home, 'creds.ini', SDK_INI)
-    assert resolve_params(raw(), environ={'HUAWEICLOUD_SDK_CREDENTIALS_FILE': path})['access_key'] == 'SDKFILEAK0003'
+    endpoint = 'https://fabric.example.test'
+    assert credentials(endpoint=endpoint, environ={'HUAWEICLOUD_SDK_CREDENTIALS_FILE': path}).access_key == \
+        'SDKFILEAK0003'
     with pytest.raises(FabricError, match='HUAWEICLOUD_SDK_CREDENTIALS_FILE names .* which does not exist'):
-        resolve_params(raw(), environ={'HUAWEICLOUD_SDK_CREDENTIALS_FILE': os.path.join(str(home), 'missing')})
+        load(endpoint=endpoint, environ={'HUAWEICLOUD_SDK_CREDENTIALS_FILE': os.path.join(str(home), 'missing')})
 
 
 def test_an_sdk_file_with_half_a_key_pair_is_an_error(home):
     write(home, '.huaweicloud/credentials', '[basic]\nak = ONLYAK\n')
     with pytest.raises(FabricError, match=r'the \[basic\] section of .* needs both ak and sk'):
-        resolve_params(raw(), environ={})
+        load(endpoint='https://fabric.example.test')
 
 
 @pytest.mark.parametrize('given', [
@@ -127,6 +144,13 @@ def test_an_sdk_file_with_half_a_key_pair_is_an_error(home):
 ])
 def test_files_are_not_read_when_credentials_come_from_elsewhere(home, given):
     write(home, '.hcloud/config.json', json.dumps(KOOCLI))
-    params = resolve_params(raw(**given), environ={})
-    assert params['region'] is None and params['project_id'] is None
-    assert params['access_key'] == given.get('access_key')
+    # No region came from the profile: nothing derives the endpoint.
+    assert 'either endpoint or region is required' in load_error(**given)
+    if 'username' in given:  # half a password: the profile's AK/SK did not join in
+        text = load_error(endpoint='https://fabric.example.test', **given)
+        assert 'username, password and domain_name must be given together' in text
+        assert 'configured together' not in text
+        return
+    found = credentials(endpoint='https://fabric.example.test', **given)
+    assert found.project_id is None
+    assert found.access_key == given.get('access_key')

@@ -47,13 +47,13 @@ def test_any_error_response_maps_to_a_readable_error(status, reason, body, reque
 
 
 @settings(max_examples=300, deadline=None)
-@given(body=page_bodies, limit=st.integers(1, 100))
-def test_any_page_body_parses_or_fails_cleanly(body, limit):
+@given(body=page_bodies)
+def test_any_page_body_parses_or_fails_cleanly(body):
     try:
-        sessions, total = parse_page(JsonResponse(body, 'rid', 'https://h.test/p'), limit)
+        sessions, total = parse_page(JsonResponse(body, 'rid', 'https://h.test/p'))
     except FabricError as error:
         assert 'malformed session list' in str(error) and error.request_id == 'rid'
     else:
-        assert isinstance(sessions, list) and len(sessions) <= limit
+        assert isinstance(sessions, list)  # a page longer than asked is the pager's to trim
         assert all(isinstance(session, dict) for session in sessions)
         assert isinstance(total, int) and total >= 0

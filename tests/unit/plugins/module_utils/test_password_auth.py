@@ -15,14 +15,15 @@ import responses
 
 from ansible_collections.dataarts.fabric.plugins.module_utils._auth import ExchangedTokenIdentity
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import ALL_OPTIONS, normalize_params
-from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionQuery, list_sessions
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import list_sessions
 from ansible_collections.dataarts.fabric.plugins.module_utils._transport import open_client
 from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
     ENDPOINT,
     URL_PATTERN,
     FakeFabric,
+    load_connection,
     make_sessions,
+    session_query,
 )
 
 IAM_URL = 'https://iam.example.test/v3/auth/tokens'
@@ -30,11 +31,10 @@ PASSWORD = 'Pa55-w0rd!'
 
 
 def password_params(**overrides):
-    values = {option.name: option.default for option in ALL_OPTIONS}
-    values.update(endpoint=ENDPOINT, iam_endpoint='https://iam.example.test', username='robot', password=PASSWORD,
+    values = dict(endpoint=ENDPOINT, iam_endpoint='https://iam.example.test', username='robot', password=PASSWORD,
                   domain_name='acme', project_name='cn-north-4', retries=0, concurrency=4)
     values.update(overrides)
-    return normalize_params(values)
+    return load_connection(**values)
 
 
 class FakeIam:
@@ -63,7 +63,7 @@ def test_one_token_serves_every_page_and_is_scoped_as_asked(mock):
     iam = FakeIam(mock)
     fake = FakeFabric(mock, {'ws': make_sessions(450)})
     with open_client(password_params(), 'test') as client:
-        listing = list_sessions(client, SessionQuery('ws'), 100, concurrency=4)
+        listing = list_sessions(client, session_query('ws'), concurrency=4)
     assert len(listing.sessions) == 450
     assert iam.bodies == [{'auth': {
         'identity': {'methods': ['password'],
@@ -76,7 +76,7 @@ def test_project_id_wins_as_the_scope(mock):
     iam = FakeIam(mock)
     FakeFabric(mock, {'ws': []})
     with open_client(password_params(project_id='0123abc'), 'test') as client:
-        list_sessions(client, SessionQuery('ws'), 100)
+        list_sessions(client, session_query('ws'))
     assert iam.bodies[0]['auth']['scope'] == {'project': {'id': '0123abc'}}
 
 
@@ -85,7 +85,7 @@ def test_a_401_fetches_a_new_token_once_and_succeeds(mock):
     mock.add(responses.GET, URL_PATTERN, status=401, json={'error_code': 'APIG.1002', 'error_msg': 'expired'})
     mock.add(responses.GET, URL_PATTERN, json={'sessions': [], 'total': 0})
     with open_client(password_params(), 'test') as client:
-        assert list_sessions(client, SessionQuery('ws'), 100).total == 0
+        assert list_sessions(client, session_query('ws')).total == 0
         assert client.identity.exchanges == 2
     assert [call.request.headers.get('X-Auth-Token') for call in mock.calls if call.request.method == 'GET'] == [
         'iam-token-1', 'iam-token-2']
@@ -97,7 +97,7 @@ def test_a_second_401_is_reported(mock):
     mock.add(responses.GET, URL_PATTERN, status=401, headers={'X-Request-Id': 'rid-401'},
              json={'error_code': 'APIG.1002', 'error_msg': 'Incorrect token or token resolution failed'})
     with open_client(password_params(), 'test') as client, pytest.raises(FabricError) as caught:
-        list_sessions(client, SessionQuery('ws'), 100)
+        list_sessions(client, session_query('ws'))
     assert (caught.value.status, caught.value.error_code, caught.value.request_id) == (401, 'APIG.1002', 'rid-401')
     assert len([call for call in mock.calls if call.request.method == 'GET']) == 2
 
@@ -105,27 +105,39 @@ def test_a_second_401_is_reported(mock):
 def test_a_wrong_password_fails_with_the_iam_error_and_no_secret(mock):
     FakeIam(mock, statuses=(401,))
     with open_client(password_params(), 'test') as client, pytest.raises(FabricError) as caught:
-        list_sessions(client, SessionQuery('ws'), 100)
+        list_sessions(client, session_query('ws'))
     assert caught.value.status == 401 and caught.value.error_msg == 'The username or password is wrong.'
     assert caught.value.request_id == 'iam-rid'
-    assert str(caught.value).startswith('POST %s failed: HTTP 401' % IAM_URL)
+    assert str(caught.value).startswith('getting a token from IAM (iam_endpoint https://iam.example.test) failed:'
+                                        ' POST %s failed: HTTP 401' % IAM_URL)
     assert PASSWORD not in str(caught.value)
 
 
 def test_an_answer_without_a_token_is_an_error(mock):
     mock.add(responses.POST, IAM_URL, status=201, json={'token': {}})
     with open_client(password_params(), 'test') as client, pytest.raises(FabricError, match='without an X-Subject'):
-        list_sessions(client, SessionQuery('ws'), 100)
+        list_sessions(client, session_query('ws'))
 
 
 def test_a_token_about_to_expire_is_renewed_before_use():
+    now = [datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)]
+    start = now[0]
+    tokens = iter([('first', start + datetime.timedelta(hours=24)), ('second', start + datetime.timedelta(hours=48))])
+    identity = ExchangedTokenIdentity(lambda: next(tokens), clock=lambda: now[0])
+    assert identity.headers_for('GET', 'https://x') == {'X-Auth-Token': 'first'}
+    now[0] = start + datetime.timedelta(hours=23, minutes=57)  # three minutes before it expires
+    assert identity.headers_for('GET', 'https://x') == {'X-Auth-Token': 'second'}
+    assert identity.headers_for('GET', 'https://x') == {'X-Auth-Token': 'second'}
+    assert identity.exchanges == 2
+
+
+def test_a_token_issued_about_to_expire_is_used_as_it_is():
     now = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
     tokens = iter([('first', now + datetime.timedelta(minutes=3)), ('second', now + datetime.timedelta(hours=24))])
     identity = ExchangedTokenIdentity(lambda: next(tokens), clock=lambda: now)
     assert identity.headers_for('GET', 'https://x') == {'X-Auth-Token': 'first'}
-    assert identity.headers_for('GET', 'https://x') == {'X-Auth-Token': 'second'}
-    assert identity.headers_for('GET', 'https://x') == {'X-Auth-Token': 'second'}
-    assert identity.exchanges == 2
+    assert identity.headers_for('GET', 'https://x') == {'X-Auth-Token': 'first'}
+    assert identity.exchanges == 1
 
 
 def test_a_refresh_after_another_thread_renewed_keeps_the_new_token():

@@ -14,6 +14,7 @@ import responses
 
 from ansible_collections.dataarts.fabric.plugins.module_utils._auth import AkSkIdentity, TokenIdentity
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils._config import Query
 from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionQuery, list_sessions
 from ansible_collections.dataarts.fabric.plugins.module_utils._transport import AdaptiveLimit, FabricHttpClient
 from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
@@ -21,6 +22,7 @@ from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
     URL_PATTERN,
     FakeFabric,
     make_sessions,
+    session_query,
 )
 
 VENDOR_SESSION = {'session_id': '284888e2-c36f-4bec-9b24-e5bf0b386ab0', 'status': 'RUNINNG',
@@ -42,8 +44,8 @@ def client():
 
 
 def listing_of(client, workspace='ws', page_size=100, max_results=None, concurrency=1, **filters):
-    query = SessionQuery(workspace, tuple(filters.pop('statuses', (None,))), **filters)
-    return list_sessions(client, query, page_size, max_results, concurrency)
+    query = session_query(workspace, page_size=page_size, max_results=max_results, **filters)
+    return list_sessions(client, query, concurrency)
 
 
 @pytest.mark.parametrize('count,page_size,offsets', [
@@ -64,11 +66,16 @@ def test_every_page_is_fetched_by_record_offset(mock, client, count, page_size, 
 
 
 def test_a_short_page_ends_the_listing_even_if_total_says_more(mock, client):
+    # A short page before the total only shows the service serves smaller pages: the next page, empty, ends it.
     sessions = make_sessions(30)
     mock.add(responses.GET, URL_PATTERN, json={'sessions': sessions, 'total': 500})
+    mock.add(responses.GET, URL_PATTERN, json={'sessions': [], 'total': 500})
     listing = listing_of(client)
-    assert listing.sessions == sessions and listing.total == 500
-    assert len(mock.calls) == 1
+    assert listing.sessions == sessions and listing.total == 30
+    assert listing.warnings == ['the service counted 500 sessions in workspace ws but its pages held 30: returning'
+                                ' what the pages held']
+    assert len(mock.calls) == 2
+    assert 'offset=30' in mock.calls[1].request.url
 
 
 def test_max_results_stops_early_and_asks_only_for_what_is_needed(mock, client):
@@ -140,8 +147,9 @@ def test_sessions_shifting_between_pages_are_never_returned_twice(mock, client):
     listing = listing_of(client)
     ids = [s['session_id'] for s in listing.sessions]
     assert len(ids) == len(set(ids)) == 150
-    assert listing.warnings == ['the number of sessions in workspace ws changed from 150 to 151 while it was listed:'
-                                ' sessions created or closed meanwhile may be missing']
+    assert listing.warnings == ['the service counted 150, then 151, sessions in workspace ws but its pages held 150'
+                                ' (some may have been created or closed while it was listed): returning what the'
+                                ' pages held']
 
 
 def test_unknown_workspace_raises_the_service_error(mock, client):
@@ -159,7 +167,6 @@ def test_unknown_workspace_raises_the_service_error(mock, client):
     ({'sessions': []}, '"total" is missing'),
     ({'sessions': [], 'total': '3'}, '"total" is missing or not a non-negative integer'),
     ({'sessions': [], 'total': True}, '"total" is missing or not a non-negative integer'),
-    ({'sessions': [{}] * 3, 'total': 3}, '3 sessions in a page of at most 2'),
 ])
 def test_malformed_pages_fail_with_a_clear_message(mock, client, body, problem):
     mock.add(responses.GET, URL_PATTERN, body=json.dumps(body), headers={'X-Request-Id': 'rid-m'})
@@ -167,6 +174,17 @@ def test_malformed_pages_fail_with_a_clear_message(mock, client, body, problem):
         listing_of(client, page_size=2)
     assert problem in str(caught.value)
     assert caught.value.request_id == 'rid-m'
+
+
+def test_a_page_longer_than_asked_keeps_the_first_limit_and_warns(mock, client):
+    sessions = make_sessions(3)
+    mock.add(responses.GET, URL_PATTERN, json={'sessions': sessions, 'total': 3})
+    mock.add(responses.GET, URL_PATTERN, json={'sessions': sessions[2:], 'total': 3})
+    listing = listing_of(client, page_size=2)
+    assert listing.sessions == sessions and listing.total == 3
+    assert listing.warnings == ['the service sent 1 page of workspace ws longer than asked: the extra sessions were'
+                                ' ignored (the next pages hold them)']
+    assert [call.request.url.rpartition('offset=')[2] for call in mock.calls] == ['0', '2']
 
 
 def test_a_body_that_is_not_json_fails_cleanly(mock, client):
@@ -189,7 +207,7 @@ def test_workspace_ids_are_percent_encoded_in_the_path():
 
 def test_an_invalid_workspace_id_is_refused_before_any_request(mock):
     with pytest.raises(FabricError, match='workspace_id must be 1 to 36 characters'):
-        SessionQuery.from_params('../x', {'status': None, 'endpoint_id': None, 'session_id': None})
+        SessionQuery.for_workspace('../x', Query())
     assert len(mock.calls) == 0
 
 
@@ -248,7 +266,7 @@ def test_a_list_growing_during_a_concurrent_listing_is_read_to_its_new_end(mock)
         listing = listing_of(client, concurrency=4)
     assert [s['session_id'] for s in listing.sessions] == [s['session_id'] for s in make_sessions(305)]
     assert listing.total == 305
-    assert 'changed from 300 to 305' in listing.warnings[0]
+    assert 'the service counted 300, then 305, sessions in workspace ws but its pages held 305' in listing.warnings[0]
 
 
 def test_the_in_flight_limit_halves_on_throttling_and_grows_back():

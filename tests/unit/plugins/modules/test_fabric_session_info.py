@@ -12,6 +12,7 @@ import json
 import pytest
 import responses
 
+from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import ALL_OPTIONS
@@ -43,6 +44,14 @@ def mock():
 
 
 def run_module(capsys, **args):
+    # A module runs in a process of its own. Once a controller plugin (the lookup tests) has loaded in this
+    # process, Ansible would send module warnings to the controller's display instead of the result.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ansible_internal, 'is_controller', False)
+        return _run_module(capsys, **args)
+
+
+def _run_module(capsys, **args):
     with patch_module_args(args):
         with pytest.raises(SystemExit) as exited:
             fabric_session_info.main()

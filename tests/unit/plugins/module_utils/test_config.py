@@ -7,25 +7,35 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.dataarts.fabric.plugins.module_utils._config import load_config
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
 from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import (
     ALL_OPTIONS,
     CONNECTION_OPTIONS,
-    endpoint_url,
-    iam_endpoint_url,
     module_argument_spec,
-    normalize_params,
     option_docs,
-    validate_params,
 )
-from ansible_collections.dataarts.fabric.plugins.module_utils._transport import verify_setting
+
+
+@pytest.fixture(autouse=True)
+def no_credential_files(tmp_path, monkeypatch):
+    """A HOME without KooCLI or SDK files: the loader falls back on them when no credentials are given."""
+    monkeypatch.setenv('HOME', str(tmp_path))
 
 
 def params(**overrides):
     base = {option.name: option.default for option in ALL_OPTIONS}
     base.update(endpoint='https://fabric.example.test', auth_token='t0ken')
     base.update(overrides)
-    return normalize_params(base)
+    return base
+
+
+def validate_params(values):
+    return load_config(values, environ={})
+
+
+def connection(**overrides):
+    return validate_params(params(**overrides)).connection
 
 
 def error_for(**overrides):
@@ -43,9 +53,18 @@ def test_valid_password_params_pass():
                            region='cn-north-4'))
 
 
+PASSWORD = dict(auth_token=None, username='u', password='p', domain_name='d', project_name='cn-north-4')
+
+
 def test_iam_endpoint_is_derived_from_the_region():
-    assert iam_endpoint_url(params(region='cn-north-4')) == 'https://iam.cn-north-4.myhuaweicloud.com'
-    assert iam_endpoint_url(params(iam_endpoint='https://iam.example.test/')) == 'https://iam.example.test'
+    assert connection(region='cn-north-4', **PASSWORD).iam_url == 'https://iam.cn-north-4.myhuaweicloud.com'
+    assert connection(iam_endpoint='https://iam.example.test/', **PASSWORD).iam_url == 'https://iam.example.test'
+
+
+@pytest.mark.parametrize('given', ['https://iam.example.test/v3', 'https://iam.example.test/v3/',
+                                   'https://iam.example.test'])
+def test_iam_endpoint_with_or_without_v3(given):
+    assert connection(iam_endpoint=given, **PASSWORD).iam_url == 'https://iam.example.test'
 
 
 def test_valid_aksk_params_pass():
@@ -123,14 +142,13 @@ def test_errors_never_echo_secrets():
     assert not any(secret in text for secret in ('S3CRET', 'T0KEN', 'ST0KEN', 'PA55WORD'))
 
 
-def test_empty_strings_count_as_unset():
-    normalized = params(auth_token='', access_key='AK', secret_key='SK', endpoint_id=' ')
-    assert normalized['auth_token'] is None and normalized['endpoint_id'] is None
-    validate_params(normalized)
+def test_empty_connection_strings_count_as_unset():
+    config = validate_params(params(auth_token='', access_key='AK', secret_key='SK', region=' '))
+    assert config.connection.credentials.kind == 'aksk'
 
 
 def test_repeated_statuses_are_queried_once():
-    assert params(status=['FAIL', 'RUNNING', 'FAIL'])['status'] == ['FAIL', 'RUNNING']
+    assert validate_params(params(status=['FAIL', 'RUNNING', 'FAIL'])).query.statuses == ('FAIL', 'RUNNING')
 
 
 @pytest.mark.parametrize('region,cloud,fabric,iam', [
@@ -144,20 +162,43 @@ def test_repeated_statuses_are_queried_once():
      'https://iam.eu-west-101.myhuaweicloud.com'),
 ])
 def test_cloud_domain_and_the_european_rule(region, cloud, fabric, iam):
-    derived = params(endpoint=None, region=region, cloud=cloud)
-    validate_params(derived)
-    assert (endpoint_url(derived), iam_endpoint_url(derived)) == (fabric, iam)
+    derived = connection(endpoint=None, region=region, cloud=cloud, **PASSWORD)
+    assert (derived.base_url, derived.iam_url) == (fabric, iam)
 
 
 def test_endpoint_is_derived_from_the_region():
-    assert endpoint_url(params(endpoint=None, region='cn-north-4')) == 'https://fabric.cn-north-4.myhuaweicloud.com'
-    assert endpoint_url(params(endpoint='http://127.0.0.1:8080/')) == 'http://127.0.0.1:8080'
+    assert connection(endpoint=None, region='cn-north-4').base_url == 'https://fabric.cn-north-4.myhuaweicloud.com'
+    assert connection(endpoint='http://127.0.0.1:8080/').base_url == 'http://127.0.0.1:8080'
 
 
-@pytest.mark.parametrize('validate,ca,expected', [
-    (True, None, True), (True, '/ca.pem', '/ca.pem'), (False, '/ca.pem', False), (False, None, False)])
-def test_verify_setting(validate, ca, expected):
-    assert verify_setting(params(validate_certs=validate, ca_path=ca)) == expected
+@pytest.fixture
+def ca_file(tmp_path):
+    import datetime
+    import ipaddress
+    pytest.importorskip('cryptography')
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'test CA')])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address('127.0.0.1'))]),
+                           critical=False)
+            .sign(key, hashes.SHA256()))
+    path = tmp_path / 'ca.pem'
+    path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return str(path)
+
+
+@pytest.mark.parametrize('validate,use_ca,expected', [
+    (True, False, True), (True, True, 'CA'), (False, True, False), (False, False, False)])
+def test_verify_setting(validate, use_ca, expected, ca_file):
+    verify = connection(validate_certs=validate, ca_path=ca_file if use_ca else None).verify
+    assert verify == (ca_file if expected == 'CA' else expected)
 
 
 def test_argument_spec_follows_the_table():
@@ -169,7 +210,7 @@ def test_argument_spec_follows_the_table():
         if option.env:
             assert spec[option.name]['fallback'][1] == list(option.env)
     assert {name for name, entry in spec.items() if entry['no_log']} == {
-        'auth_token', 'secret_key', 'security_token', 'password'}
+        'auth_token', 'secret_key', 'security_token', 'password', 'proxy'}
 
 
 def test_plugin_docs_list_env_in_reverse_so_the_first_name_wins():

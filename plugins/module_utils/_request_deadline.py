@@ -1,0 +1,172 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the dataarts.fabric collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""A deadline for a whole request: connecting, the headers and the body.
+
+requests and urllib3 only bound each socket operation: a server that trickles one byte a second never
+trips a read timeout. Here each attempt of a request is watched; when its time is up, one watchdog thread
+per process shuts the attempt's socket down, which ends whatever read is blocked on it. urllib3 has no
+hook for this, so the adapter's pools make their connections through subclasses that tell the current
+watch which connection an attempt uses.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+import socket
+import threading
+import time
+import typing as t
+
+try:
+    from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+except ImportError:  # the module reports the missing library itself
+    HTTPAdapter = HTTPConnection = HTTPSConnection = HTTPConnectionPool = HTTPSConnectionPool = object  # type: ignore
+
+_CURRENT = threading.local()
+
+
+class RequestWatch:
+    """The deadline of one request made by this thread; each attempt (retry) gets ``seconds`` anew."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self._connection: t.Any = None
+        self._socket: t.Any = None
+        self._generation = 0
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> 'RequestWatch':
+        _CURRENT.watch = self
+        return self
+
+    def __exit__(self, *exc_info: t.Any) -> None:
+        self.disarm()
+        _CURRENT.watch = None
+
+    def arm(self, connection: t.Any) -> None:
+        with self._lock:
+            self._generation += 1
+            self._connection = connection
+            self._socket = None
+            self.expired = False
+            generation = self._generation
+        WATCHDOG.schedule(time.monotonic() + self.seconds, self, generation)
+
+    def attach(self, sock: t.Any) -> None:
+        """The attempt's socket, once connected: http.client drops it from the connection when the server
+        says it will close, while the response still reads from it."""
+        if sock is not None:
+            with self._lock:
+                self._socket = sock
+
+    def disarm(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self._connection = self._socket = None
+
+    def fire(self, generation: int) -> None:
+        with self._lock:
+            if generation != self._generation:
+                return
+            self.expired = True
+            sock = getattr(self._connection, 'sock', None) or self._socket
+        if sock is not None:
+            try:
+                # the plain socket's shutdown, also for a TLS socket: it ends a blocked read in the other thread
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+def current_watch() -> RequestWatch | None:
+    return getattr(_CURRENT, 'watch', None)
+
+
+class _Watchdog:
+    """One daemon thread per process that fires the watches whose time is up."""
+
+    def __init__(self) -> None:
+        self._pid: int | None = None
+        self._lock = threading.Condition()
+        self._due: list[tuple[float, int, RequestWatch, int]] = []
+        self._sequence = 0
+
+    def schedule(self, when: float, watch: RequestWatch, generation: int) -> None:
+        if self._pid != os.getpid():  # first use, or a forked child: the parent's thread is not here
+            self._pid = os.getpid()
+            self._lock = threading.Condition()
+            self._due = []
+            threading.Thread(target=self._run, args=(self._lock, self._due), name='fabric-request-deadline',
+                             daemon=True).start()
+        with self._lock:
+            self._sequence += 1
+            heapq.heappush(self._due, (when, self._sequence, watch, generation))
+            self._lock.notify()
+
+    @staticmethod
+    def _run(lock: threading.Condition, due: list[tuple[float, int, RequestWatch, int]]) -> None:
+        while True:
+            with lock:
+                while not due or due[0][0] > time.monotonic():
+                    lock.wait(None if not due else max(0.0, due[0][0] - time.monotonic()))
+                _when, _sequence, watch, generation = heapq.heappop(due)
+            watch.fire(generation)
+
+
+WATCHDOG = _Watchdog()
+
+
+class _WatchedConnection:
+    def request(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        watch = current_watch()
+        if watch is not None:
+            watch.arm(self)
+        result = super().request(*args, **kwargs)  # type: ignore[misc]
+        if watch is not None:
+            watch.attach(getattr(self, 'sock', None))
+        return result
+
+    def getresponse(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        watch = current_watch()
+        if watch is not None:
+            watch.attach(getattr(self, 'sock', None))
+        return super().getresponse(*args, **kwargs)  # type: ignore[misc]
+
+
+class _WatchedHTTPConnection(_WatchedConnection, HTTPConnection):  # type: ignore[misc,valid-type]
+    pass
+
+
+class _WatchedHTTPSConnection(_WatchedConnection, HTTPSConnection):  # type: ignore[misc,valid-type]
+    pass
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):  # type: ignore[misc,valid-type]
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):  # type: ignore[misc,valid-type]
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_POOLS = {'http': _WatchedHTTPPool, 'https': _WatchedHTTPSPool}
+
+
+class WatchedAdapter(HTTPAdapter):  # type: ignore[misc,valid-type]
+    """requests' adapter whose connections (direct or through a proxy) report to the current watch."""
+
+    def init_poolmanager(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: t.Any) -> t.Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = _POOLS
+        return manager
