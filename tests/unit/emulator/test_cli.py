@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import shutil
@@ -83,3 +84,34 @@ def test_https(fe, web, tmp_path):
             assert resp.status == 200 and json.loads(resp.read())["total"] == 1
         finally:
             conn.close()
+
+
+@pytest.mark.parametrize("value", ["nocolon-pw", ":pw"])
+def test_cli_bad_proxy_user_not_echoed(fe, value):
+    result = subprocess.run([sys.executable, fe.__file__, "--proxy-user", value, "--lifetime", "1"],
+                            capture_output=True, timeout=10, check=False)
+    assert result.returncode == 2
+    assert b"USER:PASSWORD" in result.stderr and b"pw" not in result.stderr
+
+
+def test_cli_proxy_user_requires_proxy_credentials(cli, tmp_path):
+    port_file = str(tmp_path / "port")
+    command = cli.command("--port-file", port_file, "--lifetime", "60", "--quiet", "--proxy-user", "pu:p:w")
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        try:
+            port = int(cli.wait_for_file(port_file, proc).strip())
+            statuses = []
+            for authorization in (None, "Basic " + base64.b64encode(b"pu:p:w").decode()):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                headers = {"X-Auth-Token": "emulator-token"}
+                if authorization:
+                    headers["Proxy-Authorization"] = authorization
+                conn.request("GET", "http://fabric.example.test/v1/workspaces/ws-one/sessions", headers=headers)
+                statuses.append(conn.getresponse().status)
+                conn.close()
+            assert statuses == [407, 200]
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=10)
+            assert proc.returncode == 0 and b"p:w" not in out + err
+        finally:
+            cli.stop(proc)

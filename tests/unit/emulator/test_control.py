@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 
@@ -79,3 +80,16 @@ def test_reset_restores_seeded_data(web, emu):
     web.control(emu, "POST", "/faults", {"kind": "status", "status": 500})
     assert web.control(emu, "POST", "/reset").status == 200
     assert web.get(emu, "/v1/workspaces/ws-one/sessions").json()["total"] == 1
+
+
+def test_log_says_whether_an_authorization_is_not_a_signature(web, emu):
+    netrc_like = {"Authorization": "Basic dXNlcjpuZXRyYy1zZWNyZXQ="}
+    assert web.get(emu, "/v1/workspaces/ws-one/sessions", headers=netrc_like).status == 200  # the token wins
+    assert web.get(emu, "/v1/workspaces/ws-one/sessions", token=None, headers=netrc_like).status == 401
+    web.signed_get(emu, "/v1/workspaces/ws-one/sessions")
+    web.get(emu, "/v1/workspaces/ws-one/sessions")
+    entries = emu.requests_log()
+    assert [(e["auth"], e["other_authorization"]) for e in entries] == [
+        ("token", True), ("aksk", True), ("aksk", False), ("token", False)]
+    assert entries[0]["headers"]["Authorization"] == "REDACTED"
+    assert "dXNlcjpuZXRyYy1zZWNyZXQ" not in json.dumps(entries)
