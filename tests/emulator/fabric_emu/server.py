@@ -34,7 +34,7 @@ def check_loopback(host: str) -> None:
             infos = socket.getaddrinfo(host, None)
         except socket.gaierror:
             raise ValueError("cannot resolve host %r" % host) from None
-        addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+        addresses = [ipaddress.ip_address(str(info[4][0]).split("%", maxsplit=1)[0]) for info in infos]
     if not addresses or not all(a.is_loopback for a in addresses):
         raise ValueError("refusing to listen on non-loopback address %r" % host)
 

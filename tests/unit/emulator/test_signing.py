@@ -39,7 +39,7 @@ def test_signing_vectors_reproduced(fe, web, vector):
                                     vector["query"], vector["headers"], vector["body"])
     assert auth == vector["authorization"]
     assert web.sign(vector["method"], vector["path"], vector["query"], vector["headers"],
-                      vector["access_key"], vector["secret_key"]) == vector["authorization"]
+                    vector["access_key"], vector["secret_key"]) == vector["authorization"]
     if "canonical_request" in vector:
         lowered = {k.lower(): v for k, v in vector["headers"].items()}
         canon = fe.canonical_request(vector["method"], vector["path"], vector["query"], lowered, sorted(lowered),

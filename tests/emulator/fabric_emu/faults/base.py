@@ -14,6 +14,7 @@ request took, in this order: ``delay_seconds``, ``respond`` (a whole answer, ski
 
 from __future__ import annotations
 
+import math
 import re
 import typing as t
 
@@ -57,7 +58,7 @@ class Fields:
 
     def number(self, name: str, default: float, low: float = 0) -> float:
         value = self.raw.get(name, default)
-        if not is_number(value) or value < low or value != value or value == float("inf"):
+        if not is_number(value) or not math.isfinite(value) or value < low:
             raise ControlError(400, "'%s' must be a number >= %s" % (name, low))
         return value
 
