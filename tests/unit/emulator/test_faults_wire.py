@@ -29,6 +29,17 @@ def header_lines(head, name):
     return [line for line in head[1:] if line.lower().startswith(prefix)]
 
 
+def trickle_report(emu):
+    """The log's trickle report of the last request, once the emulator's thread has written it (it may
+    still be finishing when the client has read the last byte)."""
+    for _poll in range(200):
+        report = emu.requests_log()[-1].get("trickle")
+        if report is not None:
+            return report
+        time.sleep(0.05)
+    raise AssertionError("the emulator is still trickling")
+
+
 def test_status_repeat_makes_megabytes_from_a_small_request(web, emu):
     fault = {"kind": "status", "status": 500, "body": "0123456789" * 100, "repeat": 3000, "content_type": "text/plain"}
     assert len(json.dumps(fault)) < 2000
@@ -119,7 +130,7 @@ def test_trickle_sends_the_whole_answer_slowly(web, emu):
     emu.add_fault(kind="trickle", interval=0.002)
     resp = web.get(emu, PATH, timeout=10)
     assert resp.status == 200 and resp.body == truth
-    assert emu.requests_log()[-1]["trickle"] == {"sent": len(truth), "size": len(truth), "outcome": "done"}
+    assert trickle_report(emu) == {"sent": len(truth), "size": len(truth), "outcome": "done"}
 
 
 def test_trickle_stops_when_the_client_goes_away(web, emu):
@@ -134,12 +145,7 @@ def test_trickle_stops_when_the_client_goes_away(web, emu):
                 break
     assert received.startswith(b"HTTP/1.1 200 ")
     size = int(header_lines(received.partition(b"\r\n\r\n")[0].split(b"\r\n"), "Content-Length")[0].split(b":")[1])
-    for _poll in range(200):
-        trickle = emu.requests_log()[-1].get("trickle")
-        if trickle is not None:
-            break
-        time.sleep(0.05)
-    assert trickle is not None, "the emulator is still trickling to a closed connection"
+    trickle = trickle_report(emu)
     assert trickle["outcome"] == "disconnected" and trickle["size"] == size
     assert trickle["sent"] < size // 10
 
