@@ -38,7 +38,7 @@ class StatusFault(Fault):
             check_raw_text("reason", spec["reason"])
         repeat = fields.integer("repeat", 1, 1)
         if repeat != 1:
-            if len(spec.get("body", "x" * 100).encode("utf-8")) * repeat > MAX_REPEATED_BODY:
+            if len(spec.get("body", "x" * 256).encode("utf-8")) * repeat > MAX_REPEATED_BODY:
                 raise ControlError(400, "'body' times 'repeat' must stay under %d bytes" % MAX_REPEATED_BODY)
             spec["repeat"] = repeat
         return spec
