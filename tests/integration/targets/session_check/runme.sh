@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The dataarts.fabric.session_check role against the emulator.
 #   pass.yml    rules that hold and a wait that succeeds (module_defaults, role variables with AK/SK, environment)
+#   blank.yml   role variables that are unset, null, '' or omit count as unset
+#   options.yml connection and query options given as role variables reach the module
 #   fail.yml    the role must fail: fail_statuses, max_running, wait timeout, session not found; it records each
 #               failure message (block/rescue) in OUTPUT_DIR. Its junit report goes to a scratch folder: the
 #               role's failing task is the expected outcome there, not a failed test.
@@ -44,10 +46,14 @@ done
 grep -qF 'AnsiballZ_fabric_session_info' "${OUT}/pass.log"  # the module ran at that verbosity
 set -x
 
-# 2. the role must fail, and say why
+# 2. blank values, and options that reach the module
+"${playbook[@]}" blank.yml "$@"
+"${playbook[@]}" options.yml "$@"
+
+# 3. the role must fail, and say why
 rm -rf "${OUT}/session_check_failures.json" "${OUT}/junit-expected-failures"
 mkdir -p "${OUT}/junit-expected-failures"
 JUNIT_OUTPUT_DIR="${OUT}/junit-expected-failures" "${playbook[@]}" fail.yml "$@"
 
-# 3. what it said
+# 4. what it said
 "${playbook[@]}" verify.yml "$@"

@@ -3,21 +3,28 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The doc fragments are rendered from the option table: this fails when they drift apart."""
+"""The doc fragments are rendered from the option table and its notes: this fails when they drift apart.
+
+tests/unit/hacking/test_generate.py compares the files byte for byte; these tests say what differs.
+"""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 import yaml
 
 from ansible_collections.dataarts.fabric.plugins.doc_fragments import connection, session_filters
+from ansible_collections.dataarts.fabric.plugins.module_utils._option_notes import NOTES, REQUIREMENTS
 from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import (
     CONNECTION_OPTIONS,
     QUERY_OPTIONS,
     option_docs,
 )
 
-STALE = 'stale doc fragment: run python hacking/update-doc-fragments.py'
+STALE = 'stale doc fragment: run python hacking/generate.py'
+CONNECTION_FRAGMENTS = [connection.ModuleDocFragment.DOCUMENTATION, connection.ModuleDocFragment.PLUGINS]
 
 
 @pytest.mark.parametrize('fragment,options,for_plugin', [
@@ -27,3 +34,15 @@ STALE = 'stale doc fragment: run python hacking/update-doc-fragments.py'
 ], ids=['connection', 'connection.plugins', 'session_filters'])
 def test_fragment_matches_the_option_table(fragment, options, for_plugin):
     assert yaml.safe_load(fragment)['options'] == option_docs(options, for_plugin=for_plugin), STALE
+
+
+@pytest.mark.parametrize('fragment', CONNECTION_FRAGMENTS, ids=['connection', 'connection.plugins'])
+def test_fragment_notes_and_requirements_match_the_notes(fragment):
+    doc = yaml.safe_load(fragment)
+    assert (doc['notes'], doc['requirements']) == (list(NOTES), list(REQUIREMENTS)), STALE
+
+
+def test_notes_name_only_connection_options():
+    names = {option.name for option in CONNECTION_OPTIONS}
+    referenced = set(re.findall(r'O\(([a-z_]+)', ' '.join(NOTES)))
+    assert referenced and referenced <= names, sorted(referenced - names)
