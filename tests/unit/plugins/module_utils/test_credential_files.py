@@ -154,3 +154,44 @@ def test_files_are_not_read_when_credentials_come_from_elsewhere(home, given):
     found = credentials(endpoint='https://fabric.example.test', **given)
     assert found.project_id is None
     assert found.access_key == given.get('access_key')
+
+
+def test_a_huge_file_is_refused_without_reading_it_whole(home):
+    path = home / '.hcloud' / 'config.json'
+    path.parent.mkdir(parents=True)
+    with open(path, 'wb') as handle:  # sparse: 2.5 GB without using the disk
+        handle.truncate(2500 * 1024 * 1024)
+    path.chmod(0o600)
+    assert 'is larger than 1048576 bytes: not a credentials file' in load_error()
+
+
+@pytest.mark.parametrize('text', ['{"profiles": 5}', '[1, 2]', '{"current": 7, "profiles": [5, null, {"name": 3}]}',
+                                  '"just a string"', '{"current": "work", "profiles": {"work": {}}}'])
+def test_any_json_shape_is_handled(home, text):
+    path = write(home, '.hcloud/config.json', text)
+    os.chmod(path, 0o600)
+    message = load_error()
+    assert 'no credentials' in message or 'holds no object with "profiles"' in message
+
+
+def test_a_utf8_bom_is_accepted(home):
+    path = home / '.hcloud' / 'config.json'
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b'\xef\xbb\xbf' + json.dumps(KOOCLI).encode())
+    path.chmod(0o600)
+    assert credentials().access_key == 'KOOWORKAK0001'
+
+
+def test_a_directory_is_named_as_a_directory(home):
+    (home / '.hcloud' / 'config.json').mkdir(parents=True)
+    assert 'is a directory, not a credentials file' in load_error()
+
+
+def test_a_file_others_can_read_gets_a_warning_naming_it(home):
+    path = write(home, '.huaweicloud/credentials', SDK_INI)
+    os.chmod(path, 0o644)
+    config = load(endpoint='https://fabric.example.test')
+    assert config.connection.credentials.access_key == 'SDKFILEAK0003'
+    assert [w for w in config.warnings if path in w and 'chmod 600' in w]
+    os.chmod(path, 0o600)
+    assert load(endpoint='https://fabric.example.test').warnings == ()
