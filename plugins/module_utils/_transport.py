@@ -105,6 +105,9 @@ class RetryBudget:
 def _cause_in_words(error: BaseException | None) -> str | None:
     if error is None:
         return None
+    watch = current_watch()
+    if watch is not None and watch.expired:
+        return 'a timeout'
     causes = list(_causes(error))
     if any(isinstance(cause, (socket.timeout, ReadTimeoutError)) for cause in causes):
         return 'a timeout'
@@ -289,6 +292,11 @@ def _tls_problem(causes: list[BaseException], host: str, option: str) -> str | N
     return None
 
 
+def timeout_error(seconds: float, request: str) -> FabricError:
+    return FabricError('timed out after %s waiting for a complete response from %s (timeout bounds connecting, the'
+                       ' headers and the whole body)' % (_seconds(seconds), request))
+
+
 def transport_error(exc: Exception, method: str, url: str, timeout: float, option: str = 'endpoint') -> FabricError:
     """A plain message for a request that got no usable response; the URL is shown without its query."""
     where = '%s %s' % (method, _without_query(url))
@@ -302,7 +310,7 @@ def transport_error(exc: Exception, method: str, url: str, timeout: float, optio
     if tls or isinstance(exc, requests.exceptions.SSLError):
         return FabricError('%s failed: %s' % (where, tls or 'TLS failed with %s (%s)' % (host, innermost)))
     if any(isinstance(cause, (requests.exceptions.ReadTimeout, ReadTimeoutError)) for cause in causes):
-        return FabricError('timed out after %s waiting for a response from %s' % (_seconds(timeout), where))
+        return timeout_error(timeout, where)
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return FabricError('%s failed: timed out after %s connecting to %s' % (where, _seconds(timeout), host))
     if any(isinstance(cause, socket.gaierror) for cause in causes):
@@ -532,9 +540,7 @@ class FabricHttpClient:
                 raise
             except Exception as exc:
                 if watch.expired:
-                    raise FabricError('timed out after %s waiting for a complete response from %s %s (timeout'
-                                      ' bounds connecting, the headers and the whole body)'
-                                      % (_seconds(seconds), method, _without_query(url))) from None
+                    raise timeout_error(seconds, '%s %s' % (method, _without_query(url))) from None
                 if isinstance(exc, requests.exceptions.RequestException):
                     error = transport_error(exc, method, url, seconds, option)
                 else:

@@ -178,13 +178,14 @@ def check_count(what: str, got: int, expected: int) -> None:
 
 def client_listing(base_url: str, workspace: str, sessions: int, concurrency: int) -> t.Callable[[], None]:
     from ansible_collections.dataarts.fabric.plugins.module_utils._auth import TokenIdentity
+    from ansible_collections.dataarts.fabric.plugins.module_utils._config import Query
     from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionQuery, list_sessions
     from ansible_collections.dataarts.fabric.plugins.module_utils._transport import FabricHttpClient
 
     def run() -> None:
         # A new client per run, as each module run makes: connections are opened inside the timing.
         with FabricHttpClient(base_url, TokenIdentity(TOKEN), concurrency=concurrency) as client:
-            listing = list_sessions(client, SessionQuery(workspace), PAGE_SIZE, None, concurrency)
+            listing = list_sessions(client, SessionQuery(workspace, Query(page_size=PAGE_SIZE)), concurrency)
             if client.retry_events:
                 raise BenchError('the client retried during the benchmark: %s' % client.retry_warnings())
         check_count('list_sessions at concurrency %d' % concurrency, len(listing.sessions), sessions)
@@ -510,7 +511,7 @@ def render(results: dict[str, t.Any], command: str) -> str:
         ' other pages go out `concurrency` at a time. It ignores transfer and parsing, so a ratio of 1.0x is'
         ' unreachable; the ratio shows what the client adds on top of the latency.',
         '- In-process listing: `FabricHttpClient(endpoint, TokenIdentity(...), concurrency=N)` and'
-        ' `list_sessions(client, SessionQuery(workspace), 100, None, N)`, a new client (new connections) per run,'
+        ' `list_sessions(client, SessionQuery(workspace, Query(page_size=100)), N)`, a new client (new connections) per run,'
         ' timed with `time.perf_counter()` in the benchmark\'s own process. The sequential loop is a `requests.Session`'
         ' asking `limit=100&offset=...` one page after the other until `offset >= total`.',
         '- Playbooks: `ansible-playbook -i localhost, -c local` with `ansible_python_interpreter` set to the Python the'
