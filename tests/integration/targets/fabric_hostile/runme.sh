@@ -94,6 +94,8 @@ tail -n 5 "${out}/play.txt"
 grep -q 'ESTABLISH LOCAL CONNECTION' "${out}/play.txt" || failed+=('secrets.yml: not at -vvvv')
 grep -q 'Everything ran as intended' "${out}/play.txt" || failed+=('secrets.yml: did not end')
 grep -q '"Proxy-Authorization": *"REDACTED"' "${out}/emulator-log.json" || failed+=('no proxy credentials sent')
+# the proxied task's invocation was printed, its proxy masked
+grep -q '"proxy": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"' "${out}/play.txt" || failed+=('no masked proxy in invocation')
 [[ "${leaks}" -eq 0 ]] || failed+=('secrets leaked')
 if [[ "${#failed[@]}" -gt 0 ]]; then
     printf 'fabric_hostile failed: %s\n' "${failed[@]}" >&2

@@ -170,7 +170,7 @@ def test_a_huge_file_is_refused_without_reading_it_whole(home):
 def test_any_json_shape_is_handled(home, text):
     path = write(home, '.hcloud/config.json', text)
     os.chmod(path, 0o600)
-    message = load_error()
+    message = load_error(endpoint='https://fabric.example.test')
     assert 'no credentials' in message or 'holds no object with "profiles"' in message
 
 
