@@ -17,15 +17,11 @@ options:
     description:
     - Only return sessions in these statuses. The API filters on one status per request, so each status listed is
       one query and the results are merged in the order given.
-    - When not set, sessions in every status are returned. A blank entry is refused.
+    - Each entry is one of V(RUNNING), V(CLOSED), V(WAITING), V(CREATING), V(FAIL).
+    - When not set, sessions in every status are returned. A blank entry is refused (leave the option out to list
+      every status).
     - Sessions the service returns in another status (a service that ignores the filter) are dropped with a warning.
     type: list
-    choices:
-    - RUNNING
-    - CLOSED
-    - WAITING
-    - CREATING
-    - FAIL
     elements: str
   endpoint_id:
     description:

@@ -92,7 +92,6 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
 from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionQuery, run_queries
 from ansible_collections.dataarts.fabric.plugins.module_utils._transport import HAS_REQUESTS
 from ansible_collections.dataarts.fabric.plugins.plugin_utils.lookup_options import (

@@ -56,6 +56,9 @@ class Option:
     env: t.Tuple[str, ...] = ()
     no_log: bool = False
     choices: t.Tuple[str, ...] = ()
+    # False where the loader checks the choices itself, for a message Ansible's check cannot give (a blank
+    # entry says to leave the option out); the description then lists them.
+    choices_in_spec: bool = True
     elements: t.Optional[str] = None
 
     @property
@@ -228,10 +231,12 @@ QUERY_OPTIONS = (
         'status', 'list',
         ('Only return sessions in these statuses. The API filters on one status per request, so each status'
          ' listed is one query and the results are merged in the order given.',
-         'When not set, sessions in every status are returned. A blank entry is refused.',
+         'Each entry is one of %s.' % ', '.join('V(%s)' % status for status in SESSION_STATUSES),
+         'When not set, sessions in every status are returned. A blank entry is refused (leave the option out to'
+         ' list every status).',
          'Sessions the service returns in another status (a service that ignores the filter) are dropped with'
          ' a warning.'),
-        choices=SESSION_STATUSES, elements='str',
+        choices=SESSION_STATUSES, choices_in_spec=False, elements='str',
     ),
     Option(
         'endpoint_id', 'str',
@@ -274,7 +279,7 @@ def _typed(option: Option) -> dict[str, t.Any]:
     fields: dict[str, t.Any] = {'type': option.type}
     if option.default is not None:
         fields['default'] = option.default
-    if option.choices:
+    if option.choices and option.choices_in_spec:
         fields['choices'] = list(option.choices)
     if option.elements:
         fields['elements'] = option.elements

@@ -222,9 +222,8 @@ def test_cli_user_and_token_ttl(fe, web, cli, port_of, tmp_path):
                         - float("0." + body["issued_at"][20:26]))
             assert abs(lifetime - 1.5) < 0.001
             token = resp.header("X-Subject-Token")
-            status = web.get(target, "/v1/workspaces/ws-one/sessions", token=token).status
-            if time.monotonic() - issued < 1.4:  # not checkable on a machine this slow
-                assert status == 200
+            # Waiting past the lifetime is certain; whether a request still falls within it depends on the
+            # machine's load, so that is not asserted here (test_iam_token_ttl_expires_on_its_own covers it with a fake clock).
             time.sleep(max(0.0, 1.6 - (time.monotonic() - issued)))
             assert web.get(target, "/v1/workspaces/ws-one/sessions", token=token).status == 401
             proc.send_signal(signal.SIGTERM)

@@ -26,22 +26,8 @@ from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
     FakeFabric,
     make_sessions,
 )
-from ansible_collections.dataarts.fabric.tests.unit.plugins.modules.test_fabric_session_info import ENV_NAMES
 
 TOKEN = 'iam-token-x1'
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch, tmp_path):
-    for name in ENV_NAMES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv('HOME', str(tmp_path))
-
-
-@pytest.fixture
-def mock():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
 
 
 @pytest.fixture

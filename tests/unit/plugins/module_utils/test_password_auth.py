@@ -53,12 +53,6 @@ class FakeIam:
             {'token': {'expires_at': '2999-01-01T00:00:00.000000Z', 'methods': ['password']}})
 
 
-@pytest.fixture
-def mock():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
 def test_one_token_serves_every_page_and_is_scoped_as_asked(mock):
     iam = FakeIam(mock)
     fake = FakeFabric(mock, {'ws': make_sessions(450)})

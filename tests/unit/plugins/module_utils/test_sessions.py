@@ -32,12 +32,6 @@ VENDOR_SESSION = {'session_id': '284888e2-c36f-4bec-9b24-e5bf0b386ab0', 'status'
 
 
 @pytest.fixture
-def mock():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
-@pytest.fixture
 def client():
     with FabricHttpClient(ENDPOINT, TokenIdentity('t0ken'), retries=0) as fabric_client:
         yield fabric_client

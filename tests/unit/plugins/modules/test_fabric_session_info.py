@@ -15,7 +15,6 @@ import responses
 from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import ALL_OPTIONS
 from ansible_collections.dataarts.fabric.plugins.modules import fabric_session_info
 from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
     ENDPOINT,
@@ -25,23 +24,6 @@ from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
 )
 
 SECRETS = {'auth_token': 'T0KEN-VALUE', 'secret_key': 'SK-VALUE', 'security_token': 'ST-VALUE'}
-ENV_NAMES = tuple(name for option in ALL_OPTIONS for name in option.env) + (
-    'HW_SHARED_CONFIG_FILE', 'HUAWEICLOUD_SDK_CREDENTIALS_FILE', 'HTTPS_PROXY', 'HTTP_PROXY', 'REQUESTS_CA_BUNDLE')
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch, tmp_path):
-    """No credential of the machine running the tests leaks in: no variables, and a HOME without files."""
-    for name in ENV_NAMES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv('HOME', str(tmp_path))
-
-
-@pytest.fixture
-def mock():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
 
 def run_module(capsys, **args):
     # A module runs in a process of its own. Once a controller plugin (the lookup tests) has loaded in this
