@@ -89,8 +89,8 @@ options:
     description:
     - Name of an IAM user whose password is exchanged for an IAM token at O(iam_endpoint).
     - Requires O(password), O(domain_name), and O(project_id) or O(project_name) as the scope of the token.
-    - The token is fetched once per run and shared by every page, term and lookup call; when the API answers HTTP
-      401 it is fetched again once.
+    - The token is shared by every page, term and lookup call, and by later tasks and plays while it is valid (see
+      O(token_cache)); when the API answers HTTP 401 it is fetched again once.
     - When not set, the first of the environment variables E(DATAARTS_FABRIC_USERNAME), E(HW_USER_NAME) that is
       set is used.
     type: str
@@ -171,6 +171,18 @@ options:
       that a gateway failing every request ends the call early.
     type: int
     default: 3
+  token_cache:
+    description:
+    - Whether the IAM token fetched with O(username) and O(password) is kept for later tasks, hosts, lookups and
+      plays of the same user on the same machine, until 5 minutes before it expires.
+    - The cache is one file of mode C(0600) per identity in a directory of mode C(0700) under E(XDG_CACHE_HOME)
+      (or C(~/.cache)), C(dataarts.fabric/tokens), named by a hash of the IAM endpoint, domain, user, project and
+      password, so that a changed password never reuses a token. A file not owned by the user, or open to others,
+      is ignored with a warning.
+    - Set to V(false) to ask IAM for a new token in every task.
+    - When not set, the environment variable E(DATAARTS_FABRIC_TOKEN_CACHE) is used.
+    type: bool
+    default: true
   retry_backoff:
     description:
     - Seconds of the first wait before a retry; each further retry waits up to twice as long (with random jitter,
@@ -321,8 +333,8 @@ options:
     description:
     - Name of an IAM user whose password is exchanged for an IAM token at O(iam_endpoint).
     - Requires O(password), O(domain_name), and O(project_id) or O(project_name) as the scope of the token.
-    - The token is fetched once per run and shared by every page, term and lookup call; when the API answers HTTP
-      401 it is fetched again once.
+    - The token is shared by every page, term and lookup call, and by later tasks and plays while it is valid (see
+      O(token_cache)); when the API answers HTTP 401 it is fetched again once.
     - When not set, the first of the environment variables E(DATAARTS_FABRIC_USERNAME), E(HW_USER_NAME) that is
       set is used.
     type: str
@@ -442,6 +454,22 @@ options:
     default: 3
     vars:
     - name: fabric_retries
+  token_cache:
+    description:
+    - Whether the IAM token fetched with O(username) and O(password) is kept for later tasks, hosts, lookups and
+      plays of the same user on the same machine, until 5 minutes before it expires.
+    - The cache is one file of mode C(0600) per identity in a directory of mode C(0700) under E(XDG_CACHE_HOME)
+      (or C(~/.cache)), C(dataarts.fabric/tokens), named by a hash of the IAM endpoint, domain, user, project and
+      password, so that a changed password never reuses a token. A file not owned by the user, or open to others,
+      is ignored with a warning.
+    - Set to V(false) to ask IAM for a new token in every task.
+    - When not set, the environment variable E(DATAARTS_FABRIC_TOKEN_CACHE) is used.
+    type: bool
+    default: true
+    env:
+    - name: DATAARTS_FABRIC_TOKEN_CACHE
+    vars:
+    - name: fabric_token_cache
   retry_backoff:
     description:
     - Seconds of the first wait before a retry; each further retry waits up to twice as long (with random jitter,

@@ -51,5 +51,14 @@ options:
   max_results:
     description:
     - Stop after this many sessions (per workspace). When not set, every matching session is returned.
+    - At most 10000 pages are read per status and workspace; past that the listing stops with a warning.
     type: int
+  count_only:
+    description:
+    - 'Count the sessions instead of listing them: one request for one session per status queried (every documented
+      status when O(status) is not set, plus one for the unfiltered total), side by side.'
+    - The counts are the service's totals, with the same O(endpoint_id) and O(session_id) filters; no session is
+      returned. The time it takes does not grow with the number of sessions.
+    type: bool
+    default: false
 """

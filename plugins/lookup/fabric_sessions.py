@@ -14,8 +14,11 @@ description:
   - Each session is returned exactly as the service sent it, with a C(workspace_id) key added.
   - Runs on the controller. Connection options can be given as keyword arguments, as variables
     (for example C(fabric_endpoint) and C(fabric_auth_token)) or as environment variables.
-  - Every page is fetched. One client and its pool of connections serve every term, and every later call with
-    the same connection options in the same Ansible process.
+  - Every page is fetched. The terms are listed side by side over one pool of connections (at most O(concurrency)
+    requests in flight), and the results come in the order of the terms; one failing workspace fails the call,
+    naming it. The same client serves every later call with the same connection options in the same process.
+  - With O(count_only=true), one dictionary per workspace is returned instead: C(workspace_id), C(total) and
+    C(counts) (and C(uncounted) when O(status) is not set).
 author:
   - DataArts Fabric Ansible maintainers (@dataarts-fabric)
 options:
@@ -53,6 +56,10 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ query('dataarts.fabric.fabric_sessions', 'my-workspace-id') | length }} sessions"
 
+- name: Count the sessions of 50 workspaces per status, without listing them
+  ansible.builtin.set_fact:
+    session_counts: "{{ query('dataarts.fabric.fabric_sessions', *workspace_ids, count_only=true) }}"
+
 - name: Is a given session running?
   ansible.builtin.assert:
     that: >-
@@ -66,6 +73,8 @@ _raw:
   description:
     - The sessions of every workspace, in the order of the terms, each as the service sent it plus C(workspace_id).
     - An empty list when no session matches.
+    - With O(count_only=true), one dictionary per workspace with C(workspace_id), C(total), C(counts) (the
+      service's total per status queried) and, when O(status) is not set, C(uncounted).
   type: list
   elements: dict
   contains:
@@ -116,6 +125,10 @@ class LookupModule(LookupBase):
             client = shared_client(config.connection)
             redactor.include(client.redactor)
             listings = run_queries(client, queries, display.warning, config.connection.concurrency)
+        if config.query.count_only:
+            return [dict(workspace_id=query.workspace_id, **{key: value for key, value in listing.as_result().items()
+                                                              if key != 'sessions'})
+                    for query, listing in zip(queries, listings)]
         return [
             {**session, 'workspace_id': query.workspace_id}
             for query, listing in zip(queries, listings)

@@ -20,6 +20,7 @@ from . import _signer as signer
 
 if t.TYPE_CHECKING:
     from ._config import Credentials
+    from ._token_cache import TokenCache
 
 
 class Identity:
@@ -103,9 +104,13 @@ class ExchangedTokenIdentity(Identity):
         self,
         exchange: t.Callable[[], tuple[str, datetime.datetime | None]],
         clock: t.Callable[[], datetime.datetime] | None = None,
+        cache: 'TokenCache | None' = None,
     ) -> None:
         self._exchange = exchange
         self._clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
+        self._cache = cache
+        self._skip_cache = False
+        self.learn: t.Callable[[str], None] = lambda token: None  # told every token it uses from the cache
         self._token: str | None = None
         self._renew_at: datetime.datetime | None = None
         self._renewed_after_refusal = False
@@ -116,8 +121,16 @@ class ExchangedTokenIdentity(Identity):
         self._lock = threading.Lock()
 
     def _fetch(self) -> None:
-        self._token, expires = self._exchange()
-        self.exchanges += 1
+        cached = self._cache.load() if self._cache is not None and not self._skip_cache else None
+        if cached is not None:
+            self._token, expires = cached
+            self.learn(self._token)
+        else:
+            self._token, expires = self._exchange()
+            self.exchanges += 1
+            if self._cache is not None:
+                self._cache.store(self._token, expires)
+        self._skip_cache = False
         self._renew_at = None
         if expires is not None:
             try:
@@ -148,6 +161,9 @@ class ExchangedTokenIdentity(Identity):
             if self._renewed_after_refusal:
                 return False
             self._renewed_after_refusal = True
+            if self._cache is not None:
+                self._cache.drop(self._token)
+                self._skip_cache = True
             self._token = None
             return True
 
@@ -175,6 +191,7 @@ def parse_expiry(value: t.Any) -> datetime.datetime | None:
 def identity_for(
     credentials: 'Credentials',
     exchange: t.Callable[[], tuple[str, datetime.datetime | None]] | None = None,
+    cache: 'TokenCache | None' = None,
 ) -> Identity:
     """The identity of the configured credentials; ``exchange`` fetches a token for a password."""
     if credentials.kind == 'token':
@@ -182,7 +199,7 @@ def identity_for(
     if credentials.kind == 'password':
         if exchange is None:
             raise ValueError('a password identity needs a token exchange')
-        return ExchangedTokenIdentity(exchange)
+        return ExchangedTokenIdentity(exchange, cache=cache)
     return AkSkIdentity(
         t.cast(str, credentials.access_key),
         t.cast(str, credentials.secret_key),

@@ -92,6 +92,7 @@ class Connection:
     retries: int = 3
     backoff: float = 0.5
     concurrency: int = 4
+    token_cache: bool = True
 
     def secrets(self) -> tuple[str, ...]:
         return self.credentials.secrets() + tuple(proxy_secrets(self.proxy))
@@ -106,6 +107,7 @@ class Query:
     session_id: str | None = None
     page_size: int = PAGE_SIZE_MAX
     max_results: int | None = None
+    count_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -408,6 +410,7 @@ def _connection(values: t.Mapping[str, t.Any]) -> Connection:
         backoff=float(_number('retry_backoff', values['retry_backoff'], 0, BACKOFF_MAX_SECONDS, integer=False,
                               rule='between 0 and %d seconds' % BACKOFF_MAX_SECONDS)),
         concurrency=_number('concurrency', values['concurrency'], 1, CONCURRENCY_MAX, integer=True),
+        token_cache=_bool('token_cache', values['token_cache']),
     )
 
 
@@ -421,6 +424,7 @@ def _query(values: t.Mapping[str, t.Any]) -> Query:
         session_id=values['session_id'],
         page_size=_number('page_size', values['page_size'], 1, PAGE_SIZE_MAX, integer=True),
         max_results=max_results,
+        count_only=_bool('count_only', values['count_only']),
     )
 
 

@@ -32,6 +32,8 @@ RETRY_AFTER_MAX_SECONDS = 60
 TIMEOUT_MAX_SECONDS = 3600
 TOTAL_TIMEOUT_FACTOR = 20
 TOTAL_TIMEOUT_MAX_SECONDS = 86400
+# The most pages one status of one workspace is read in (a million sessions at the largest page size).
+MAX_PAGES = 10000
 DERIVED_ENDPOINT = 'https://fabric.{region}.{cloud}'
 DERIVED_IAM_ENDPOINT = 'https://iam.{region}.{cloud}'
 DEFAULT_CLOUD = 'myhuaweicloud.com'
@@ -137,8 +139,8 @@ CONNECTION_OPTIONS = (
         'username', 'str',
         ('Name of an IAM user whose password is exchanged for an IAM token at O(iam_endpoint).',
          'Requires O(password), O(domain_name), and O(project_id) or O(project_name) as the scope of the token.',
-         'The token is fetched once per run and shared by every page, term and lookup call; when the API answers'
-         ' HTTP 401 it is fetched again once.'),
+         'The token is shared by every page, term and lookup call, and by later tasks and plays while it is valid'
+         ' (see O(token_cache)); when the API answers HTTP 401 it is fetched again once.'),
         env=('DATAARTS_FABRIC_USERNAME', 'HW_USER_NAME'),
     ),
     Option(
@@ -217,6 +219,17 @@ CONNECTION_OPTIONS = (
         default=3,
     ),
     Option(
+        'token_cache', 'bool',
+        ('Whether the IAM token fetched with O(username) and O(password) is kept for later tasks, hosts, lookups'
+         ' and plays of the same user on the same machine, until 5 minutes before it expires.',
+         'The cache is one file of mode C(0600) per identity in a directory of mode C(0700) under'
+         ' E(XDG_CACHE_HOME) (or C(~/.cache)), C(dataarts.fabric/tokens), named by a hash of the IAM endpoint,'
+         ' domain, user, project and password, so that a changed password never reuses a token. A file not'
+         ' owned by the user, or open to others, is ignored with a warning.',
+         'Set to V(false) to ask IAM for a new token in every task.'),
+        default=True, env=('DATAARTS_FABRIC_TOKEN_CACHE',),
+    ),
+    Option(
         'retry_backoff', 'float',
         ('Seconds of the first wait before a retry; each further retry waits up to twice as long (with random'
          ' jitter, at most %d seconds).' % BACKOFF_MAX_SECONDS,
@@ -266,7 +279,17 @@ QUERY_OPTIONS = (
     ),
     Option(
         'max_results', 'int',
-        ('Stop after this many sessions (per workspace). When not set, every matching session is returned.',),
+        ('Stop after this many sessions (per workspace). When not set, every matching session is returned.',
+         'At most %d pages are read per status and workspace; past that the listing stops with a warning.'
+         % MAX_PAGES),
+    ),
+    Option(
+        'count_only', 'bool',
+        ('Count the sessions instead of listing them: one request for one session per status queried (every'
+         ' documented status when O(status) is not set, plus one for the unfiltered total), side by side.',
+         'The counts are the service\'s totals, with the same O(endpoint_id) and O(session_id) filters; no'
+         ' session is returned. The time it takes does not grow with the number of sessions.'),
+        default=False,
     ),
 )
 

@@ -15,14 +15,12 @@ from urllib.parse import quote
 
 from ._config import Query, check_id
 from ._errors import FabricError
-from ._option_table import SESSION_STATUSES
+from ._option_table import MAX_PAGES, SESSION_STATUSES
 from ._transport import FabricHttpClient, JsonResponse
 
 SESSIONS_PATH = '/v1/workspaces/%s/sessions'
-# The API's documented largest offset, and the most pages one status of one workspace is read in (a million
-# sessions at the largest page size): a service that serves full pages forever still ends.
+# The API's documented largest offset: a service that serves full pages forever still ends (and MAX_PAGES).
 MAX_OFFSET = 1000000000
-MAX_PAGES = 10000
 # Pages in a row that held sessions but nothing new: the service repeats itself rather than paging.
 STALE_PAGES_MAX = 3
 T = t.TypeVar('T')
@@ -70,10 +68,15 @@ class SessionListing:
     sessions: list[dict[str, t.Any]] = field(default_factory=list)
     total: int = 0
     warnings: list[str] = field(default_factory=list)
+    counted: dict[str, int] | None = None  # the service's totals, for count_only
+    uncounted: int | None = None  # count_only without status: the total less the five statuses' totals
 
     @property
     def counts(self) -> dict[str, int]:
-        """Sessions returned per status: the five documented ones always, any other value as sent."""
+        """Sessions per status: the five documented ones always, any other value as sent (or, for
+        count_only, the service's total of each status queried)."""
+        if self.counted is not None:
+            return dict(self.counted)
         counts = dict.fromkeys(SESSION_STATUSES, 0)
         for session in self.sessions:
             status = session.get('status')
@@ -82,7 +85,10 @@ class SessionListing:
         return counts
 
     def as_result(self) -> dict[str, t.Any]:
-        return {'sessions': self.sessions, 'total': self.total, 'counts': self.counts}
+        result = {'sessions': self.sessions, 'total': self.total, 'counts': self.counts}
+        if self.uncounted is not None:
+            result['uncounted'] = self.uncounted
+        return result
 
 
 def parse_page(response: JsonResponse) -> Page:
@@ -329,28 +335,61 @@ def list_sessions(client: FabricHttpClient, query: SessionQuery, concurrency: in
     return merged
 
 
+def count_sessions(client: FabricHttpClient, query: SessionQuery, concurrency: int = 1) -> SessionListing:
+    """The service's total for each status queried (every documented one when none is given, and then the
+    unfiltered total as well), from one request for one session each, side by side."""
+    statuses = [status for status in query.query.statuses if status is not None] or list(SESSION_STATUSES)
+    asked: list[str | None] = list(statuses) + ([None] if query.query.statuses == (None,) else [])
+
+    def count(status: str | None) -> tuple[int, bool]:
+        sessions, total = parse_page(client.get_json(query.path, query.query_pairs(status, 0, 1)))
+        return total, any(not query.matches(session, status) for session in sessions[:1])
+
+    results = _in_parallel(count, asked, concurrency)
+    listing = SessionListing(counted={status: total for status, (total, _) in zip(statuses, results)})
+    listing.total = results[-1][0] if asked[-1] is None else sum(listing.counted.values())
+    where = 'workspace %s' % query.workspace_id
+    if any(mismatched for _total, mismatched in results):
+        listing.warnings.append('the service answered a count of %s with a session that does not match the filters'
+                                ' asked: it may ignore a filter, so the counts may not be filtered' % where)
+    if asked[-1] is None:
+        listing.uncounted = listing.total - sum(listing.counted.values())
+        if listing.uncounted:
+            listing.warnings.append(
+                'the service counts %d sessions in %s but %d in the five documented statuses: %d are in other'
+                ' statuses (see uncounted)' % (listing.total, where, sum(listing.counted.values()),
+                                               listing.uncounted))
+    return listing
+
+
 def run_queries(
     client: FabricHttpClient,
     queries: t.Sequence[SessionQuery],
     warn: t.Callable[[str], None],
     concurrency: int = 1,
 ) -> list[SessionListing]:
-    """What the module and the lookup both do once the configuration is loaded: list each workspace in turn,
-    as one call (one retry budget, one deadline).
+    """What the module and the lookup both do once the configuration is loaded: list (or count) every
+    workspace, side by side, as one call (one retry budget, one deadline); results in the order given.
 
     Warnings (retries made, lists that changed while read) go to ``warn``, scrubbed, also when the listing
     fails.
     """
-    first_event = len(client.retry_events)
-    listings: list[SessionListing] = []
+    first_event, first_note = len(client.retry_events), len(client.notes)
+    done: dict[int, SessionListing] = {}
+
+    def one(index: int) -> SessionListing:
+        query = queries[index]
+        answer = count_sessions if query.query.count_only else list_sessions
+        done[index] = answer(client, query, concurrency)
+        return done[index]
+
     try:
         with client.call():
-            for query in queries:
-                listings.append(list_sessions(client, query, concurrency))
+            # Workspaces side by side too; the client keeps at most ``concurrency`` requests in flight.
+            return _in_parallel(one, range(len(queries)), concurrency)
     finally:
-        for warning in client.retry_warnings(since=first_event):
+        for warning in client.notes[first_note:] + client.retry_warnings(since=first_event):
             warn(warning)
-        for listing in listings:
-            for warning in listing.warnings:
+        for index in sorted(done):
+            for warning in done[index].warnings:
                 warn(client.redactor.text(warning))
-    return listings

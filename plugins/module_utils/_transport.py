@@ -30,6 +30,7 @@ from ._errors import SHORT_FIELD_CHARS, FabricError, Redactor, error_from_respon
 from ._option_table import BACKOFF_MAX_SECONDS, CONCURRENCY_MAX, RETRY_AFTER_MAX_SECONDS, TOTAL_TIMEOUT_FACTOR
 from ._request_deadline import RequestWatch, WatchedAdapter, current_watch
 from ._signer import DATE_FORMAT, DATE_HEADER, canonical_query
+from ._token_cache import TokenCache, identity_key
 from ._version import user_agent
 
 if t.TYPE_CHECKING:
@@ -393,6 +394,7 @@ class FabricHttpClient:
         self.base_url = base_url.rstrip('/')
         self.retries = retries
         self.retry_events: list[RetryEvent] = []
+        self.notes: list[str] = []  # warnings other than retries, for the caller to report
         self.identity = identity
         self.redactor = redactor or Redactor()
         self._verify = verify
@@ -460,6 +462,9 @@ class FabricHttpClient:
 
     def retry_warnings(self, since: int = 0) -> list[str]:
         return [self.redactor.text(event.describe(self.retries)) for event in self.retry_events[since:]]
+
+    def note(self, warning: str) -> None:
+        self.notes.append(self.redactor.text(warning))
 
     def url_for(self, path: str, query: t.Sequence[t.Tuple[str, str]] = ()) -> str:
         url = self.base_url + path
@@ -601,9 +606,15 @@ def open_client(connection: 'Connection', agent: str) -> FabricHttpClient:
     def exchange_password() -> tuple[str, datetime.datetime | None]:
         return client.fetch_iam_token(t.cast(str, connection.iam_url), password_auth_body(connection.credentials))
 
+    credentials = connection.credentials
+    cache = None
+    if credentials.kind == 'password' and connection.token_cache:
+        cache = TokenCache(identity_key(connection.iam_url, credentials.domain_name, credentials.username,
+                                        credentials.project_id, credentials.project_name, credentials.password),
+                           warn=lambda warning: client.note(warning))
     client = FabricHttpClient(
         connection.base_url,
-        identity_for(connection.credentials, exchange_password),
+        identity_for(credentials, exchange_password, cache),
         verify=connection.verify,
         timeout=connection.timeout,
         retries=connection.retries,
@@ -614,4 +625,6 @@ def open_client(connection: 'Connection', agent: str) -> FabricHttpClient:
         total_timeout=connection.total_timeout,
         redactor=Redactor(connection.secrets()),
     )
+    if cache is not None:
+        client.identity.learn = client.redactor.add  # type: ignore[attr-defined]
     return client

@@ -47,6 +47,14 @@ seealso:
 """
 
 EXAMPLES = r"""
+- name: Count the sessions of a big workspace per status, in constant time (no session is listed)
+  dataarts.fabric.fabric_session_info:
+    endpoint: https://fabric.cn-north-4.myhuaweicloud.com
+    auth_token: "{{ iam_token }}"
+    workspace_id: 8f3b7a4e-1c2d-4e5f-9a0b-1c2d3e4f5a6b
+    count_only: true
+  register: session_counts
+
 - name: List every session of a workspace with an IAM token
   dataarts.fabric.fabric_session_info:
     endpoint: https://fabric.cn-north-4.myhuaweicloud.com
@@ -108,7 +116,8 @@ RETURN = r"""
 sessions:
   description:
     - The matching sessions, in the order the service returned them (status by status when O(status) lists several).
-    - Each entry holds every field the service sent, unchanged; an empty list when none match.
+    - Each entry holds every field the service sent, unchanged; an empty list when none match (and always with
+      O(count_only=true)).
   returned: success
   type: list
   elements: dict
@@ -149,14 +158,25 @@ sessions:
           returned: always
 total:
   description:
-    - Number of sessions matching the query as the service counts them, summed over the statuses in O(status).
-    - Can be larger than the length of RV(sessions) when O(max_results) stopped the listing.
+    - Number of sessions matching the query, summed over the statuses in O(status).
+    - When every page was read, the number of sessions the pages held (with a warning when the service counted
+      differently); when O(max_results) stopped the listing, the service's count, which can be larger than the
+      length of RV(sessions); with O(count_only=true), the service's count.
   returned: success
   type: int
   sample: 15
+uncounted:
+  description:
+    - With O(count_only=true) and no O(status), the service's total less the totals of the five documented statuses:
+      sessions in statuses the API does not document (its own example shows C(RUNINNG)). A warning is given when it
+      is not V(0).
+  returned: success, when O(count_only=true) and O(status) is not set
+  type: int
+  sample: 0
 counts:
   description:
-    - Number of sessions in RV(sessions) per status.
+    - Number of sessions in RV(sessions) per status; with O(count_only=true), the service's total of each status
+      queried.
     - The five documented statuses are always present (V(0) when none); any other status value the service returns
       gets its own key.
   returned: success
