@@ -75,6 +75,9 @@ fabric_emulator_start() {
     port="$(cat "${FABRIC_EMULATOR_DIR}/port")"
     FABRIC_EMULATOR_URL="http://127.0.0.1:${port}"
     export FABRIC_EMULATOR_URL FABRIC_EMULATOR_PID FABRIC_EMULATOR_DIR
+    # IAM tokens cached by the collection belong to this emulator: a fresh cache for every start.
+    XDG_CACHE_HOME="${FABRIC_EMULATOR_DIR}/cache"
+    export XDG_CACHE_HOME
     # The control-API lookup used by tasks/*.yml.
     ANSIBLE_LOOKUP_PLUGINS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/lookup_plugins${ANSIBLE_LOOKUP_PLUGINS:+:${ANSIBLE_LOOKUP_PLUGINS}}"
     export ANSIBLE_LOOKUP_PLUGINS
