@@ -17,7 +17,7 @@ description:
   - Every page is fetched. The terms are listed side by side over one pool of connections (at most O(concurrency)
     requests in flight), and the results come in the order of the terms; one failing workspace fails the call,
     naming it. The same client serves every later call with the same connection options in the same process.
-  - With O(count_only=true), one dictionary per workspace is returned instead: C(workspace_id), C(total) and
+  - With O(count_only=true), one dictionary per workspace is returned instead, with C(workspace_id), C(total) and
     C(counts) (and C(uncounted) when O(status) is not set).
 author:
   - DataArts Fabric Ansible maintainers (@dataarts-fabric)

@@ -167,9 +167,9 @@ total:
   sample: 15
 uncounted:
   description:
-    - With O(count_only=true) and no O(status), the service's total less the totals of the five documented statuses:
-      sessions in statuses the API does not document (its own example shows C(RUNINNG)). A warning is given when it
-      is not V(0).
+    - With O(count_only=true) and no O(status), the service's total less the totals of the five documented statuses,
+      that is the sessions in statuses the API does not document (its own example shows C(RUNINNG)).
+    - A warning is given when it is not V(0).
   returned: success, when O(count_only=true) and O(status) is not set
   type: int
   sample: 0
