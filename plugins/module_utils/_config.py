@@ -392,9 +392,9 @@ def _connection(values: t.Mapping[str, t.Any]) -> Connection:
     credentials = _credentials(values)
     iam_url = _iam_url(values, proxy) if credentials.kind == 'password' else None
     timeout = _seconds('timeout', values['timeout'], TIMEOUT_MAX_SECONDS)
-    total = values['total_timeout']
-    total = TOTAL_TIMEOUT_FACTOR * timeout if total is None else _seconds('total_timeout', total,
-                                                                           TOTAL_TIMEOUT_MAX_SECONDS)
+    total = TOTAL_TIMEOUT_FACTOR * timeout
+    if values['total_timeout'] is not None:
+        total = _seconds('total_timeout', values['total_timeout'], TOTAL_TIMEOUT_MAX_SECONDS)
     verify: bool | str = _checked_ca_path(values['ca_path']) or True
     if not _bool('validate_certs', values['validate_certs']):
         verify = False

@@ -6,6 +6,11 @@ set -eux
 # shellcheck source=tests/integration/targets/setup_fabric_emulator/emulator.sh
 source ../setup_fabric_emulator/emulator.sh --user "robot:S3cret-Pa55:acme"
 
+# These plays count IAM requests within a task and reset the emulator (which forgets its tokens) between
+# cases: a token kept from an earlier task would add a refused request. The cache has its own target,
+# fabric_counts_and_cache.
+export DATAARTS_FABRIC_TOKEN_CACHE=false
+
 ansible-playbook -i "${INVENTORY_PATH}" iam.yml -e "emulator_url=${FABRIC_EMULATOR_URL}" "$@"
 
 # The lookup reads the environment on the controller: the Terraform names, set here for ansible-playbook.

@@ -32,14 +32,7 @@ rc=0
 ansible-playbook -i "${INVENTORY_PATH}" no_log.yml -vvvv -e "emulator_url=${FABRIC_EMULATOR_URL}" \
     -e "@${out}/secrets.yml" "$@" >"${out}/play.txt" 2>&1 || rc=$?
 
-python - "${FABRIC_EMULATOR_URL}/_emulator/log" "${out}/emulator-log.json" <<'PYEOF'
-import sys
-import urllib.request
-
-opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-with opener.open(sys.argv[1], timeout=10) as response, open(sys.argv[2], 'wb') as target:
-    target.write(response.read())
-PYEOF
+fabric_emulator_save_log "${out}/emulator-log.json"
 
 set +x
 printf '%s\n' "${token}" "${wrong_token}" "${secret_key}" "${wrong_secret_key}" "${security_token}" >"${out}/secrets.txt"

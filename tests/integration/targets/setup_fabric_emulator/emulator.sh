@@ -102,3 +102,16 @@ PYEOF
 }
 
 fabric_emulator_start "$@"
+
+# fabric_emulator_save_log FILE: the emulator's request log (secrets redacted by the emulator) as JSON, so a
+# target can search it; straight to the loopback address, never through a proxy set in the environment.
+fabric_emulator_save_log() {
+    python - "${FABRIC_EMULATOR_URL}/_emulator/log" "$1" <<'PYEOF'
+import sys
+import urllib.request
+
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+with opener.open(sys.argv[1], timeout=10) as response, open(sys.argv[2], 'wb') as target:
+    target.write(response.read())
+PYEOF
+}
