@@ -405,7 +405,7 @@ def main() -> int:
         script = Script(emulator)
         script.start()
         env = rulebook_env(options.venv, collections)
-        variables = {'fabric_endpoint': emulator.url, 'fabric_workspace': WORKSPACE,
+        variables = {'fabric_endpoint': emulator.url, 'fabric_workspace': [WORKSPACE],
                      'playbook': os.path.join(work, 'playbook.yml')}
         code, output, events = run_rulebook(options.venv, work, env, RULEBOOK, variables, script.seen)
         print('events printed by the rulebook run:')

@@ -40,7 +40,7 @@ description:
   - With O(status), only sessions in those statuses are watched; a session that enters one of them is
     V(session_new), one that leaves all of them is V(session_status_changed) with its new status.
   - The only state kept is the ID and status of each watched session.
-version_added: 1.1.0
+version_added: 1.0.0
 author:
   - DataArts Fabric Ansible maintainers (@dataarts-fabric)
 options:
