@@ -133,6 +133,7 @@ EXAMPLES = r"""
         print_event:
 """
 
+# pylint: disable=wrong-import-position
 import asyncio
 import logging
 import sys
@@ -155,7 +156,6 @@ def _find_collection() -> None:
 
 _find_collection()
 
-# pylint: disable=wrong-import-position
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError  # noqa: E402
 from ansible_collections.dataarts.fabric.plugins.module_utils._poll_streak import PollStreak  # noqa: E402
 from ansible_collections.dataarts.fabric.plugins.module_utils._session_changes import (  # noqa: E402
