@@ -214,7 +214,8 @@ class Emulator:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.url + '/_emulator' + path, data=data, method=method,
                                          headers={'Content-Type': 'application/json'})
-        with urllib.request.urlopen(request, timeout=10) as response:  # loopback only
+        no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback, never via HTTP_PROXY
+        with no_proxy.open(request, timeout=10) as response:
             return json.loads(response.read() or b'null')
 
     def stop(self) -> None:
