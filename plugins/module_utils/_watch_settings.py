@@ -1,0 +1,90 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the dataarts.fabric collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The arguments of the ``session_events`` event source, checked as the module checks its parameters.
+
+The module's own argument spec (from the option table: names, types, environment fallbacks, choices)
+validates them with Ansible's validator, then the one loader builds the configuration, so a rulebook and a
+playbook fail with the same message for the same mistake.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.errors import UnsupportedError
+
+from ._config import Config, _number, check_id, load_config, raw_secrets
+from ._errors import FabricError, Redactor
+from ._option_table import module_argument_spec
+
+SOURCE_NAME = 'dataarts.fabric.session_events'
+# Options of the module a watch cannot honour: a capped listing would report the sessions it cut off as
+# gone, and one session is watched with the session_id the source asks for itself.
+NOT_FOR_WATCHING = ('session_id', 'max_results')
+# Arguments ansible-rulebook adds itself.
+RULEBOOK_ARGUMENTS = ('eda_feedback_queue',)
+INTERVAL_DEFAULT = 60
+INTERVAL_MIN = 1
+INTERVAL_MAX = 86400
+
+
+@dataclass(frozen=True)
+class WatchSettings:
+    config: Config
+    workspace_ids: tuple[str, ...]
+    interval: float
+    announce_existing: bool
+
+
+def source_argument_spec() -> dict[str, dict[str, t.Any]]:
+    spec = module_argument_spec(
+        workspace_id=dict(type='list', elements='str', required=True),
+        interval=dict(type='float', default=INTERVAL_DEFAULT),
+        announce_existing=dict(type='bool', default=False),
+    )
+    for name in NOT_FOR_WATCHING:
+        del spec[name]
+    return spec
+
+
+def _validated(params: dict[str, t.Any]) -> dict[str, t.Any]:
+    result = ArgumentSpecValidator(source_argument_spec()).validate(params)
+    if result.error_messages:
+        message = result.errors.msg
+        if isinstance(result.errors[0], UnsupportedError):
+            message = 'Unsupported parameters for (%s) event source: %s' % (SOURCE_NAME, message)
+        raise FabricError(message)
+    return result.validated_parameters
+
+
+def _workspace_ids(value: list[t.Any]) -> tuple[str, ...]:
+    if not value:
+        raise FabricError('workspace_id must name at least one workspace')
+    return tuple(dict.fromkeys(check_id('workspace_id', workspace_id) for workspace_id in value))
+
+
+def watch_settings(args: t.Mapping[str, t.Any]) -> WatchSettings:
+    """The checked settings of a watch, or a FabricError with the module's message (secrets scrubbed).
+
+    Environment variables are read from this process's environment, as the module's fallbacks read its own.
+    """
+    params = {name: value for name, value in args.items() if name not in RULEBOOK_ARGUMENTS}
+    redactor = Redactor(raw_secrets(params))
+    try:
+        values = _validated(params)
+        redactor = Redactor(raw_secrets(values))  # the environment fallbacks are applied now
+        return WatchSettings(
+            config=load_config(values),
+            workspace_ids=_workspace_ids(values['workspace_id']),
+            interval=float(_number('interval', values['interval'], INTERVAL_MIN, INTERVAL_MAX, integer=False,
+                                   rule='a number of seconds, at least %d and at most %d'
+                                   % (INTERVAL_MIN, INTERVAL_MAX))),
+            announce_existing=values['announce_existing'],
+        )
+    except FabricError as exc:
+        raise redactor.error(exc) from None
