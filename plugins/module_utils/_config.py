@@ -193,6 +193,8 @@ def _normalized(raw: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
     values: dict[str, t.Any] = {}
     for option in ALL_OPTIONS:
         value = raw.get(option.name)
+        if value is None:  # not given: the table's default (the module and the lookup fill it in already)
+            value = option.default
         if option.name == 'status':
             values['status'] = _statuses(value)
         elif option.name in FILTER_OPTIONS:

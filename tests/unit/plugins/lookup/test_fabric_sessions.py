@@ -7,18 +7,22 @@
 
 from __future__ import annotations
 
-import json
 
 import pytest
 import responses
 
 from ansible.errors import AnsibleLookupError
-from ansible.module_utils.testing import patch_module_args
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import lookup_loader
-from ansible.template import Templar, trust_as_template
+from ansible.template import Templar
 
-from ansible_collections.dataarts.fabric.plugins.modules import fabric_session_info
+try:  # ansible-core 2.19 and later: variables are plain data unless marked as templates
+    from ansible.template import trust_as_template
+except ImportError:
+    def trust_as_template(value):
+        return value
+
+from ansible_collections.dataarts.fabric.tests.unit.plugins.module_runner import run_module
 from ansible_collections.dataarts.fabric.plugins.plugin_utils import lookup_options
 from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
     ENDPOINT,
@@ -73,10 +77,7 @@ def test_environment_precedence_matches_the_module(mock, lookup, monkeypatch, ca
                         'HUAWEICLOUD_SDK_SK': 'SDK-SK', 'HW_SECRET_KEY': 'TF-SK', 'HW_PROJECT_ID': 'tf-proj'}.items():
         monkeypatch.setenv(name, value)
     lookup.run(['ws-a'], variables={})
-    with patch_module_args({'workspace_id': 'ws-a'}):
-        with pytest.raises(SystemExit):
-            fabric_session_info.main()
-    assert json.loads(capsys.readouterr().out)['total'] == 1
+    assert run_module(capsys, workspace_id='ws-a')['total'] == 1
     lookup_headers, module_headers = fake.requests[0][2], fake.requests[1][2]
     for headers in (lookup_headers, module_headers):
         assert headers['Authorization'].startswith('SDK-HMAC-SHA256 Access=SDK-AK,')
@@ -97,10 +98,7 @@ def test_bad_input_gives_the_module_message_before_any_request(mock, lookup, cap
     options = dict({'endpoint': ENDPOINT, 'auth_token': TOKEN}, **args)
     with pytest.raises(AnsibleLookupError) as caught:
         lookup.run(['ws-a'], variables={}, **options)
-    with patch_module_args(dict(options, workspace_id='ws-a')):
-        with pytest.raises(SystemExit):
-            fabric_session_info.main()
-    module_message = json.loads(capsys.readouterr().out)['msg']
+    module_message = run_module(capsys, workspace_id='ws-a', **options)['msg']
     assert message in str(caught.value)
     assert str(caught.value) == module_message
     assert len(mock.calls) == 0

@@ -12,10 +12,8 @@ import json
 import pytest
 import responses
 
-from ansible.module_utils import _internal as ansible_internal
-from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.dataarts.fabric.plugins.modules import fabric_session_info
+from ansible_collections.dataarts.fabric.tests.unit.plugins.module_runner import run_module
 from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
     ENDPOINT,
     URL_PATTERN,
@@ -24,23 +22,6 @@ from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
 )
 
 SECRETS = {'auth_token': 'T0KEN-VALUE', 'secret_key': 'SK-VALUE', 'security_token': 'ST-VALUE'}
-
-def run_module(capsys, **args):
-    # A module runs in a process of its own. Once a controller plugin (the lookup tests) has loaded in this
-    # process, Ansible would send module warnings to the controller's display instead of the result.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(ansible_internal, 'is_controller', False)
-        return _run_module(capsys, **args)
-
-
-def _run_module(capsys, **args):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit) as exited:
-            fabric_session_info.main()
-    result = json.loads(capsys.readouterr().out)
-    result['rc'] = exited.value.code
-    return result
-
 
 def test_lists_every_session_with_total_and_counts(mock, capsys):
     sessions = make_sessions(230)

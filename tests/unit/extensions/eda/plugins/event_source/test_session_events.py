@@ -21,10 +21,7 @@ from ansible_collections.dataarts.fabric.plugins.module_utils._watch_settings im
     watch_settings,
 )
 from ansible_collections.dataarts.fabric.tests.emulator.fabric_emulator import FabricEmulator
-from ansible_collections.dataarts.fabric.tests.unit.plugins.modules.test_fabric_session_info import (
-    clean_env,
-    run_module,
-)
+from ansible_collections.dataarts.fabric.tests.unit.plugins.module_runner import run_module
 
 PLUGIN = Path(__file__).resolve().parents[6] / 'extensions' / 'eda' / 'plugins' / 'event_source' / 'session_events.py'
 
@@ -41,7 +38,6 @@ def load_by_path():
 SOURCE = load_by_path()
 TOKEN = 'source-token-5b1e'
 WS = 'ws-src'
-pytestmark = pytest.mark.usefixtures(clean_env.__name__)  # no credential of the machine leaks in
 WAIT = 20  # seconds an expected event may take to come: a bound against hanging, not a timing assertion
 
 
