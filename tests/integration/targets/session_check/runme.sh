@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The dataarts.fabric.session_check role against the emulator.
 #   pass.yml    rules that hold and a wait that succeeds (module_defaults, role variables with AK/SK, environment)
+#               and the requests of a check of 100,000 sessions against those of an empty workspace (big_and_empty.yml)
 #   blank.yml   role variables that are unset, null, '' or omit count as unset
 #   options.yml connection and query options given as role variables reach the module
 #   fail.yml    the role must fail: fail_statuses, max_running, wait timeout, session not found; it records each
