@@ -24,8 +24,8 @@ from ._option_table import module_argument_spec
 
 SOURCE_NAME = 'dataarts.fabric.session_events'
 # Options of the module a watch cannot honour: a capped listing would report the sessions it cut off as
-# gone, and one session is watched with the session_id the source asks for itself.
-NOT_FOR_WATCHING = ('session_id', 'max_results')
+# gone, one session is watched with the session_id the source asks for itself, and counts hold no session.
+NOT_FOR_WATCHING = ('session_id', 'max_results', 'count_only')
 # Arguments ansible-rulebook adds itself.
 RULEBOOK_ARGUMENTS = ('eda_feedback_queue',)
 INTERVAL_DEFAULT = 60
