@@ -110,6 +110,18 @@ def parse_page(response: JsonResponse) -> Page:
     return sessions, total
 
 
+def fetch_page(client: FabricHttpClient, query: SessionQuery, status: str | None, offset: int, limit: int) -> Page:
+    try:
+        return parse_page(client.get_json(query.path, query.query_pairs(status, offset, limit)))
+    except FabricError as exc:
+        if exc.status == 404:
+            exc.message += (' -- check workspace_id %s, and that %s (the endpoint option, or the URL derived from region'
+                            ' and cloud) is the endpoint of the region the workspace is in'
+                            % (query.workspace_id, client.base_url))
+            exc.args = (exc.message,)
+        raise
+
+
 def _session_key(session: dict[str, t.Any]) -> t.Hashable | None:
     key = session.get('session_id')
     return key if isinstance(key, (str, int)) and not isinstance(key, bool) else None
@@ -182,7 +194,7 @@ class _Pager:
         self.longer_pages = 0
 
     def _fetch(self, offset: int, limit: int) -> Page:
-        return parse_page(self.client.get_json(self.query.path, self.query.query_pairs(self.status, offset, limit)))
+        return fetch_page(self.client, self.query, self.status, offset, limit)
 
     def _limit(self, offset: int) -> int:
         return self.step if self.cap is None else min(self.step, self.cap - offset)
@@ -342,7 +354,7 @@ def count_sessions(client: FabricHttpClient, query: SessionQuery, concurrency: i
     asked: list[str | None] = list(statuses) + ([None] if query.query.statuses == (None,) else [])
 
     def count(status: str | None) -> tuple[int, bool]:
-        sessions, total = parse_page(client.get_json(query.path, query.query_pairs(status, 0, 1)))
+        sessions, total = fetch_page(client, query, status, 0, 1)
         return total, any(not query.matches(session, status) for session in sessions[:1])
 
     results = _in_parallel(count, asked, concurrency)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import difflib
 import os
 import typing as t
 
@@ -36,11 +37,24 @@ def resolved_config(plugin: AnsiblePlugin, variables: t.Mapping[str, t.Any] | No
                     redactor: Redactor) -> Config:
     """The configuration as the module would load it: direct arguments, then variables, then environment
     (Ansible's plugin configuration does that resolving and the type conversion), then credential files."""
+    _refuse_unknown(direct)
     plugin.set_options(var_options=_rendered_variables(plugin, variables), direct=direct)
     raw = {name: plugin.get_option(name) for name in OPTION_NAMES}
     for secret in raw_secrets(raw):
         redactor.add(secret)
     return load_config(raw)
+
+
+def _refuse_unknown(direct: t.Mapping[str, t.Any]) -> None:
+    """A misspelt keyword (stauts='FAIL') would otherwise be ignored, and the lookup return every session."""
+    unknown = sorted(name for name in direct if name not in OPTION_NAMES)
+    if unknown:
+        hints = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, OPTION_NAMES, n=1)
+            hints.append('%s%s' % (name, ' (did you mean %s?)' % close[0] if close else ''))
+        raise FabricError('unknown keyword argument%s of the lookup: %s' % ('s' if len(unknown) > 1 else '',
+                                                                           ', '.join(hints)))
 
 
 def _rendered_variables(plugin: AnsiblePlugin, variables: t.Mapping[str, t.Any] | None) -> dict[str, t.Any]:

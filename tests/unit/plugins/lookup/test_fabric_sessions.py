@@ -143,3 +143,11 @@ def test_variables_holding_templates_are_rendered(mock):
                                           templar=Templar(loader=loader, variables=variables))
     assert len(templating_lookup.run(['ws-a'], variables=variables)) == 1
     assert fake.requests[0][2]['X-Auth-Token'] == TOKEN
+
+
+@pytest.mark.parametrize('keyword,hint', [('stauts', 'stauts (did you mean status?)'), ('zzz', 'zzz')])
+def test_a_misspelt_keyword_fails_naming_the_closest_option(mock, lookup, keyword, hint):
+    with pytest.raises(AnsibleLookupError) as caught:
+        lookup.run(['ws-a'], variables={}, endpoint=ENDPOINT, auth_token=TOKEN, **{keyword: 'FAIL'})
+    assert 'unknown keyword argument of the lookup: %s' % hint in str(caught.value)
+    assert len(mock.calls) == 0
