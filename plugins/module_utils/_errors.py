@@ -23,6 +23,10 @@ BODY_SCAN_BYTES = 4096
 SERVICE_TEXT_CHARS = 4096
 SHORT_FIELD_CHARS = 128
 REDACTED = '********'
+# Secrets up to this length are also matched character by character in any mix of escapes; longer ones (IAM
+# tokens run to kilobytes) by their whole written forms, which keeps the work per message small.
+PATTERN_MAX_CHARS = 512
+ESCAPE_MARKERS = ('%', '\\', '&#', '+')
 CUT_MARK = ' [cut: %d characters in all]'
 # Characters that move the cursor, clear the screen or reorder text on a terminal.
 _BIDI_CONTROLS = frozenset('\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069')
@@ -112,13 +116,13 @@ def _char_pattern(char: str) -> str:
     """A character as itself or in any escape a message may carry it in: percent-encoded (any case, also
     where no encoding was needed), a JSON or Python escape, or an HTML character reference."""
     code = ord(char)
-    ways = [re.escape(char), ''.join('%%%02X' % byte for byte in char.encode('utf-8')),
-            r'\u%04x' % code if code < 0x10000 else r'\U%08x' % code, '&#%d;' % code, '&#x%x;' % code]
+    ways = [char, ''.join('%%%02X' % byte for byte in char.encode('utf-8')),
+            ('\\u%04x' % code) if code < 0x10000 else ('\\U%08x' % code), '&#%d;' % code, '&#x%x;' % code]
     if code < 0x100:
-        ways.append(r'\x%02x' % code)
+        ways.append('\\x%02x' % code)
     if char == ' ':
-        ways.append(r'\+')
-    return '(?:%s)' % '|'.join(ways)
+        ways.append('+')
+    return '(?:%s)' % '|'.join(re.escape(way) for way in ways)
 
 
 def _pattern(secret: str) -> t.Pattern[str]:
@@ -169,7 +173,8 @@ class Redactor:
         if secret and secret not in self._secrets:
             self._secrets.add(secret)
             self._forms = sorted(set(self._forms) | _forms(secret), key=len, reverse=True)
-            self._patterns.append(_pattern(secret))
+            if len(secret) <= PATTERN_MAX_CHARS:
+                self._patterns.append(_pattern(secret))
 
     def include(self, other: 'Redactor') -> None:
         """Also remove what ``other`` removes (the secrets it knows, and those it learns later, such as
@@ -182,8 +187,9 @@ class Redactor:
         for form in self._forms:
             if form in text:
                 text = text.replace(form, REDACTED)
-        for pattern in self._patterns:
-            text = pattern.sub(REDACTED, text)
+        if any(marker in text for marker in ESCAPE_MARKERS):  # else the written forms above were enough
+            for pattern in self._patterns:
+                text = pattern.sub(REDACTED, text)
         return strip_userinfo(text)
 
     def value(self, value: t.Any) -> t.Any:
