@@ -112,7 +112,7 @@ def release_checks_session(session: nox.Session) -> None:
     work = ROOT / 'build' / 'release-checks'
     cases = release_checks.run_all(session, ROOT, work, EMULATOR)
     results.write_cases(RESULTS / 'lint-release', 'release', cases, 0)
-    if any(failure is not None for _, failure, _ in cases):
+    if any(case[1] is not None for case in cases):
         session.error('a release check failed')
 
 

@@ -170,8 +170,8 @@ def awx_job(session: nox.Session, root: Path, work: Path, emulator: Path) -> Non
                               {'endpoint': url, 'auth_token': EMULATOR_TOKEN}, fields)
         (work / 'private' / 'env').mkdir()
         (work / 'private' / 'env' / 'envvars').write_text(yaml.safe_dump(env), encoding='utf-8')
-        print('awx-job: injected %s' % ', '.join('%s=%s' % (name, '<set>' if value else '')
-                                                  for name, value in sorted(env.items())))
+        shown = ['%s=%s' % (name, '<set>' if value else '') for name, value in sorted(env.items())]
+        print('awx-job: injected %s' % ', '.join(shown))
         # Only PATH and HOME from outside: every Fabric setting comes from the injected env.
         out = session.run('ansible-runner', 'run', str(work / 'private'), '-p', 'demo.yml', '--ident', 'awx-job',
                           silent=True, include_outer_env=False,

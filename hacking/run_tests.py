@@ -72,7 +72,7 @@ def record_session(name: str, rc: int, log: str) -> None:
 
 def record_ansible_test_session(step: str, core: str, rc: int, log: str) -> None:
     """A session that failed before any ansible-test run recorded a failure (say, an install) is one failed case."""
-    labels = [label for label, _ in test_matrix.STEPS[step][core]]
+    labels = [run[0] for run in test_matrix.STEPS[step][core]]
     recorded = any((RESULTS / label / 'rc').is_file() and (RESULTS / label / 'rc').read_text().strip() != '0'
                    for label in labels)
     if rc != 0 and not recorded:
