@@ -9,10 +9,12 @@ Each function takes the nox session (the tools run in its venv) and plain paths.
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import shutil
 import tarfile
 import traceback
+import zlib
 from pathlib import Path
 
 import nox
@@ -175,7 +177,7 @@ def awx_job(session: nox.Session, root: Path, work: Path, emulator: Path) -> Non
         # Only PATH and HOME from outside: every Fabric setting comes from the injected env.
         out = session.run('ansible-runner', 'run', str(work / 'private'), '-p', 'demo.yml', '--ident', 'awx-job',
                           silent=True, include_outer_env=False,
-                          env={'PATH': session.env.get('PATH') or '', 'HOME': str(Path.home()), 'LANG': 'C.UTF-8'})
+                          env={'PATH': os.pathsep.join([session.bin, os.environ['PATH']]), 'HOME': str(Path.home()), 'LANG': 'C.UTF-8'})
     print(out)
     artifacts = work / 'private' / 'artifacts' / 'awx-job'
     status = (artifacts / 'status').read_text(encoding='utf-8').strip()
@@ -185,16 +187,38 @@ def awx_job(session: nox.Session, root: Path, work: Path, emulator: Path) -> Non
         session.error('the AWX job did not succeed (status %s, rc %s)' % (status, rc))
 
 
+ANSIBLE_DOCS = 'https://docs.ansible.com/projects/ansible/devel/'
+# label -> (page#anchor, title) in the Ansible docs, for the labels that antsibull-docs' generated pages link.
+ANSIBLE_DOCS_LABELS = {
+    'common_return_values': ('reference_appendices/common_return_values.html#common-return-values', 'Return Values'),
+    'ansible_configuration_settings': ('reference_appendices/config.html#ansible-configuration-settings',
+                                       'Ansible Configuration Settings'),
+}
+
+
+def write_inventory(path: Path, project: str, labels: dict[str, tuple[str, str]]) -> None:
+    """A Sphinx (intersphinx) inventory, version 2, of ``std:label`` entries."""
+    body = ''.join('%s std:label -1 %s %s\n' % (name, uri, title) for name, (uri, title) in sorted(labels.items()))
+    header = ('# Sphinx inventory version 2\n# Project: %s\n# Version: devel\n'
+              '# The remainder of this file is compressed using zlib.\n' % project)
+    path.write_bytes(header.encode('utf-8') + zlib.compress(body.encode('utf-8')))
+
+
 def docsite(session: nox.Session, collections_place: Path, dest: Path) -> None:
     """antsibull-docs sphinx-init for the collection, then the build it writes, warnings as errors."""
     shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(mode=0o755, parents=True)
+    dest.chmod(0o755)  # sphinx-init wants a folder only its owner may write
     env = {'ANSIBLE_COLLECTIONS_PATH': str(collections_place)}
     session.run('antsibull-docs', 'sphinx-init', '--use-current', '--fail-on-error', '--dest-dir', str(dest),
                 'dataarts.fabric', env=env)
-    # Offline: no intersphinx inventory can be fetched (python, jinja, ansible); every other warning stays fatal.
+    # Offline, no intersphinx inventory can be fetched (python, jinja2, ansible_devel): they are turned off. The
+    # pages antsibull-docs writes link two labels of the Ansible docs, which come from a local inventory that holds
+    # just those (same URLs); every other warning stays fatal.
+    write_inventory(dest / 'ansible_devel.inv', 'Ansible', ANSIBLE_DOCS_LABELS)
     with open(dest / 'conf.py', 'a', encoding='utf-8') as conf:
-        conf.write('\n# Added by the docsite session of noxfile.py: offline, no intersphinx inventories.\n'
-                   'intersphinx_mapping = {}\n')
+        conf.write('\n# Added by the docsite session of noxfile.py: offline, no inventory is downloaded.\n'
+                   'intersphinx_mapping = {%r: (%r, %r)}\n' % ('ansible_devel', ANSIBLE_DOCS, str(dest / 'ansible_devel.inv')))
     session.install('--disable-pip-version-check', '-r', str(dest / 'requirements.txt'),
                     '-c', str(Path(__file__).resolve().parent.parent / 'tests' / 'requirements' / 'docsite-constraints.txt'))
     with session.chdir(dest):
