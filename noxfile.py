@@ -51,14 +51,25 @@ def _install(session: nox.Session, *names: str) -> None:
     session.install('--disable-pip-version-check', *args)
 
 
-# --- ansible-test, one session per step and core line ------------------------------------------------------
+# --- ansible-test, one session per core line ----------------------------------------------------------------
 
 def _ansible_test_dir(session: nox.Session) -> Path:
     code = 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))'
     return Path(session.run('python', '-c', code, silent=True).strip().splitlines()[-1])
 
 
-def _ansible_test(session: nox.Session, step: str, core: str) -> None:
+def _split_posargs(posargs: list[str]) -> tuple[list[str], list[str]]:
+    """Leading step names (sanity, units, integration) select steps; the rest goes to every ansible-test run."""
+    steps = []
+    while len(steps) < len(posargs) and posargs[len(steps)] in test_matrix.STEPS:
+        steps.append(posargs[len(steps)])
+    return steps, posargs[len(steps):]
+
+
+def _ansible_test(session: nox.Session, core: str) -> None:
+    steps, extra = _split_posargs(session.posargs)
+    runs = [(step, label, args) for step in (steps or list(test_matrix.STEPS))
+            for label, args in test_matrix.STEPS[step].get(core, [])]
     _install(session, 'ansible-%s' % core, INTEGRATION_REQUIREMENTS)
     ansible_test_setup.seed_get_pip(_ansible_test_dir(session))
     tree = prepare_collections(session, install_in_site_packages=False, install_out_of_tree=True)
@@ -66,11 +77,11 @@ def _ansible_test(session: nox.Session, step: str, core: str) -> None:
         session.error('could not set up the ansible_collections tree')
     # tests/output of the temporary tree lives in build/: kept between runs (ansible-test's cached venvs) and
     # still there when a run fails (its junit files).
-    output = ROOT / 'build' / 'ansible-test-output' / session.name
+    output = ROOT / 'build' / 'ansible-test-output' / core
     output.mkdir(parents=True, exist_ok=True)
     (tree.current_path / 'tests' / 'output').symlink_to(output, target_is_directory=True)
     failed = []
-    for label, args in test_matrix.STEPS[step][core]:
+    for step, label, args in runs:
         run_dir = RESULTS / label
         shutil.rmtree(run_dir, ignore_errors=True)
         shutil.rmtree(output / 'junit', ignore_errors=True)
@@ -78,7 +89,7 @@ def _ansible_test(session: nox.Session, step: str, core: str) -> None:
         with session.chdir(tree.current_path):
             try:
                 session.run('ansible-test', step, '--venv', '--requirements', '--color', 'no',
-                            *(['--junit'] if step == 'sanity' else []), *args, *session.posargs)
+                            *(['--junit'] if step == 'sanity' else []), *args, *extra)
             except nox.command.CommandFailed:
                 rc = 1
                 failed.append(label)
@@ -91,13 +102,12 @@ def _ansible_test(session: nox.Session, step: str, core: str) -> None:
 
 
 def _add_ansible_test_sessions() -> None:
-    for step, per_core in test_matrix.STEPS.items():
-        for core in per_core:
-            def session_func(session: nox.Session, step: str = step, core: str = core) -> None:
-                _ansible_test(session, step, core)
-            session_func.__doc__ = 'ansible-test %s with ansible-core %s (--venv)' % (step, core)
-            nox.session(name=test_matrix.session_name(step, core), python=test_matrix.CONTROLLER_PYTHON[core],
-                        default=False)(session_func)
+    for core, python in test_matrix.CONTROLLER_PYTHON.items():
+        def session_func(session: nox.Session, core: str = core) -> None:
+            _ansible_test(session, core)
+        session_func.__doc__ = ('ansible-test with ansible-core %s (--venv): -- [sanity] [units] [integration] '
+                                '[ansible-test arguments]' % core)
+        nox.session(name=test_matrix.session_name(core), python=python, default=False)(session_func)
 
 
 _add_ansible_test_sessions()

@@ -36,13 +36,14 @@ IMPORTER_FINDING = re.compile(r'^\s*(WARNING|ERROR)\b', re.MULTILINE)
 ALIAS_GROUPS = ('disabled', 'unsupported', 'unstable')
 
 
-def run_session(name: str) -> tuple[int, str]:
+def run_session(name: str, posargs: list[str] | None = None) -> tuple[int, str]:
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / ('%s.log' % name)
     start = time.monotonic()
-    print('=== nox -s %s' % name, flush=True)
+    command = [sys.executable, '-m', 'nox', '--no-color', '-s', name] + (['--'] + posargs if posargs else [])
+    print('=== %s' % ' '.join(['nox'] + command[3:]), flush=True)
     with open(log, 'w', encoding='utf-8') as handle:
-        process = subprocess.Popen([sys.executable, '-m', 'nox', '--no-color', '-s', name], cwd=ROOT,
+        process = subprocess.Popen(command, cwd=ROOT,
                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True, errors='replace')
         for line in process.stdout:
@@ -51,7 +52,7 @@ def run_session(name: str) -> tuple[int, str]:
         rc = process.wait()
     seconds = time.monotonic() - start
     with open(RESULTS / 'timings.txt', 'a', encoding='utf-8') as timings:
-        timings.write('%-40s %6.0f s  exit %d\n' % (name, seconds, rc))
+        timings.write('%-58s %6.0f s  exit %d\n' % (' '.join([name] + (posargs or [])), seconds, rc))
     print('=== %s: exit %d after %.0f s' % (name, rc, seconds), flush=True)
     return rc, log.read_text(encoding='utf-8', errors='replace')
 
@@ -70,13 +71,13 @@ def record_session(name: str, rc: int, log: str) -> None:
     results.write_cases(RESULTS / ('lint-%s' % name), 'lint', [(name, failure, None)], 0)
 
 
-def record_ansible_test_session(step: str, core: str, rc: int, log: str) -> None:
+def record_ansible_test_session(steps: list[str], core: str, rc: int, log: str) -> None:
     """A session that failed before any ansible-test run recorded a failure (say, an install) is one failed case."""
-    labels = [run[0] for run in test_matrix.STEPS[step][core]]
+    labels = [run[0] for step in steps for run in test_matrix.STEPS[step].get(core, [])]
     recorded = any((RESULTS / label / 'rc').is_file() and (RESULTS / label / 'rc').read_text().strip() != '0'
                    for label in labels)
     if rc != 0 and not recorded:
-        results.write_cases(RESULTS / ('%s-%s-session' % (step, core)), step,
+        results.write_cases(RESULTS / ('%s-%s-session' % (steps[0], core)), steps[0],
                             [('session', 'nox session exited %d:\n%s' % (rc, tail(log)), None)], 0)
 
 
@@ -110,22 +111,25 @@ def ensure_shellcheck() -> None:
     print('shellcheck: %s' % (shutil.which('shellcheck') or 'could not be installed; ansible-test will skip it'))
 
 
-def run_step(step: str, cores: list[str]) -> None:
-    if step == 'lint':
-        for name in LINT_SESSIONS:
-            rc, log = run_session(name)
-            if name not in SESSIONS_WITH_OWN_RESULTS or not (RESULTS / 'lint-release' / 'rc').is_file():
-                record_session(name, rc, log)
-        return
-    if step == 'sanity':
+def run_ansible_test_steps(steps: list[str], cores: list[str]) -> None:
+    """One session per core line, each running the steps that line has (the order of test_matrix.STEPS)."""
+    if 'sanity' in steps:
         ensure_shellcheck()
         guard_no_ignore_files()
-    if step == 'integration':
+    if 'integration' in steps:
         record_targets_left_out()
-    for core in test_matrix.STEPS[step]:
-        if core in cores:
-            rc, log = run_session(test_matrix.session_name(step, core))
-            record_ansible_test_session(step, core, rc, log)
+    for core in test_matrix.CONTROLLER_PYTHON:
+        core_steps = [step for step in test_matrix.STEPS if step in steps and core in test_matrix.STEPS[step]]
+        if core in cores and core_steps:
+            rc, log = run_session(test_matrix.session_name(core), core_steps)
+            record_ansible_test_session(core_steps, core, rc, log)
+
+
+def run_lint() -> None:
+    for name in LINT_SESSIONS:
+        rc, log = run_session(name)
+        if name not in SESSIONS_WITH_OWN_RESULTS or not (RESULTS / 'lint-release' / 'rc').is_file():
+            record_session(name, rc, log)
 
 
 def main(argv: list[str]) -> int:
@@ -141,7 +145,9 @@ def main(argv: list[str]) -> int:
     for step in steps:
         for stale in RESULTS.glob('%s-*' % step):
             shutil.rmtree(stale)
-        run_step(step, cores)
+    run_ansible_test_steps([step for step in steps if step != 'lint'], cores)
+    if 'lint' in steps:
+        run_lint()
     print('timings (%s):' % ' '.join(steps))
     print((RESULTS / 'timings.txt').read_text(encoding='utf-8'), end='')
     print('%s: %.0f s' % (' '.join(steps), time.monotonic() - start))

@@ -3,8 +3,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """What runs where: the ansible-test invocations of `make test`, per ansible-core line.
 
-noxfile.py turns every entry into one nox session (``ansible-test-<step>-<core>``) and hacking/run_tests.py
-runs them. Each run is (label, extra ansible-test arguments); its junit files land in build/test-results/<label>.
+noxfile.py makes one nox session per core line (``ansible-test-<core>``, one venv and one ansible-test delegation
+venv for all its steps) and hacking/run_tests.py runs it. Each run is (label, extra ansible-test arguments); its
+junit files land in build/test-results/<label>.
 
 Sanity without ``--python`` runs the controller tests on the core's controller Python and compile/import on
 every target Python the core supports (limited by tests/config.yml); with ``--python X`` only on X (a target-only
@@ -51,5 +52,5 @@ INTEGRATION: dict[str, list[Run]] = {
 STEPS: dict[str, dict[str, list[Run]]] = {'sanity': SANITY, 'units': UNITS, 'integration': INTEGRATION}
 
 
-def session_name(step: str, core: str) -> str:
-    return 'ansible-test-%s-%s' % (step, core)
+def session_name(core: str) -> str:
+    return 'ansible-test-%s' % core
