@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import antsibull_nox
@@ -86,6 +87,7 @@ def _ansible_test(session: nox.Session, core: str) -> None:
         shutil.rmtree(run_dir, ignore_errors=True)
         shutil.rmtree(output / 'junit', ignore_errors=True)
         rc = 0
+        start = time.monotonic()
         with session.chdir(tree.current_path):
             try:
                 session.run('ansible-test', step, '--venv', '--requirements', '--color', 'no',
@@ -97,6 +99,7 @@ def _ansible_test(session: nox.Session, core: str) -> None:
         for xml in (output / 'junit').glob('*.xml'):
             shutil.copy(xml, run_dir)
         results.write_rc(run_dir, rc)
+        results.add_timing(RESULTS, '  %s' % label, time.monotonic() - start, rc)
     if failed:
         session.error('failed: %s' % ' '.join(failed))
 

@@ -46,6 +46,13 @@ def write_rc(run_dir: Path, rc: int) -> None:
     (run_dir / 'rc').write_text('%d\n' % rc, encoding='utf-8')
 
 
+def add_timing(results: Path, name: str, seconds: float, rc: int) -> None:
+    """One line of results/timings.txt, which `make test` prints before the closing line."""
+    results.mkdir(parents=True, exist_ok=True)
+    with open(results / 'timings.txt', 'a', encoding='utf-8') as timings:
+        timings.write('%-58s %6.0f s  exit %d\n' % (name, seconds, rc))
+
+
 def count_file(path: Path) -> Counts:
     counts = [0, 0, 0]
     for case in ET.parse(path).getroot().iter('testcase'):

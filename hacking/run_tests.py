@@ -51,8 +51,7 @@ def run_session(name: str, posargs: list[str] | None = None) -> tuple[int, str]:
             handle.write(line)
         rc = process.wait()
     seconds = time.monotonic() - start
-    with open(RESULTS / 'timings.txt', 'a', encoding='utf-8') as timings:
-        timings.write('%-58s %6.0f s  exit %d\n' % (' '.join([name] + (posargs or [])), seconds, rc))
+    results.add_timing(RESULTS, ' '.join([name] + (posargs or [])), seconds, rc)
     print('=== %s: exit %d after %.0f s' % (name, rc, seconds), flush=True)
     return rc, log.read_text(encoding='utf-8', errors='replace')
 
