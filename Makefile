@@ -1,64 +1,57 @@
-# Build/test entry points for the dataarts.fabric collection. See hacking/README.md.
-# Every target installs what it needs itself (pinned in tests/requirements/*.txt,
-# tests/unit/requirements.txt, tests/integration/requirements.txt).
+# Entry points of the dataarts.fabric collection. See hacking/README.md.
+# The sessions are in noxfile.py (and antsibull-nox.toml); nox runs from .venv/nox, made here from
+# tests/requirements/nox.txt. Every session installs its own pinned tools (tests/requirements/*.txt).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON ?= python3
-RESULTS_DIR ?= $(CURDIR)/build/test-results
-# Core lines to run (a subset speeds up local work: make sanity CORES=2.19)
-CORES ?= 2.19 2.21
-export RESULTS_DIR CORES
+NOX_VENV := .venv/nox
+NOX_PYTHON := $(NOX_VENV)/bin/python
+# The real Python 3.12 (pyenv's shims fail unless selected): PYTHON312=/path/to/python3.12 to override.
+PYTHON312 ?= $(lastword $(sort $(wildcard $(shell pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.12.*/bin/python3.12) $(wildcard /usr/bin/python3.12)))
+# Core lines of the ansible-test sessions (a subset speeds up local work: make sanity CORES=2.16)
+CORES ?=
+export CORES
 
-.PHONY: help test sanity units integration lint summary demo bench clean
+.PHONY: help test sanity units integration lint docs summary demo bench clean
 
 help:
 	@echo "make test         sanity + units + integration + lint, then one line 'tests: N passed, N failed, N skipped'"
-	@echo "make sanity       ansible-test sanity: core 2.19 (controller 3.11-3.13) and 2.21 (3.12-3.13), target Pythons 3.8+"
-	@echo "make units        ansible-test units: 2.19 on 3.11, 2.21 on 3.12"
-	@echo "make integration  ansible-test integration (all targets, aliases respected): 2.19 on 3.11, 2.21 on 3.12"
-	@echo "make lint         ansible-lint (production), changelog + docs lint, galaxy build/install + demo from the tarball, ansible-builder"
-	@echo "make summary      print the closing line for what build/test-results holds"
+	@echo "make sanity       ansible-test sanity on every ansible-core line 2.16-2.21 (hacking/test_matrix.py)"
+	@echo "make units        ansible-test units on every core line"
+	@echo "make integration  ansible-test integration on 2.16, 2.19 and 2.21"
+	@echo "make lint         ansible-lint, docs-check, extra-checks, galaxy-importer, release checks, AWX job, docsite"
+	@echo "make docs         the HTML docsite (antsibull-docs sphinx-init + its build), in build/docsite/build/html"
 	@echo "make demo         build + install the collection, run examples/demo.yml against the emulator"
 	@echo "make bench        the performance benchmark; writes docs/performance.md (BENCH_ARGS=--quick for a smoke run)"
-	@echo "make clean        remove build/, .venv/ and tests/output/"
-	@echo "Variables: CORES='2.19 2.21'. Single tests: see hacking/README.md"
+	@echo "make summary      print the closing line for what build/test-results holds"
+	@echo "make clean        remove build/, .venv/, .nox/ and tests/output/"
+	@echo "One session: $(NOX_VENV)/bin/nox -s NAME (list: $(NOX_VENV)/bin/nox -l)"
 
-# Runs every step even when one fails, always prints the summary line last, then fails if needed.
-test:
-	@rm -rf "$(RESULTS_DIR)"; rc=0; \
-	start=$$SECONDS; \
-	hacking/run-suite.sh sanity || rc=1; \
-	hacking/run-suite.sh units || rc=1; \
-	hacking/run-suite.sh integration || rc=1; \
-	hacking/lint.sh || rc=1; \
-	echo "make test: $$((SECONDS - start)) s"; \
-	$(PYTHON) hacking/junit_summary.py "$(RESULTS_DIR)" || rc=1; \
-	exit $$rc
+$(NOX_VENV)/.installed: tests/requirements/nox.txt
+	@test -n "$(PYTHON312)" || { echo "make: no Python 3.12 found (set PYTHON312=...)" >&2; exit 1; }
+	rm -rf $(NOX_VENV)
+	$(PYTHON312) -m venv $(NOX_VENV)
+	$(NOX_PYTHON) -m pip install --quiet --disable-pip-version-check -r tests/requirements/nox.txt
+	touch $@
 
-sanity units integration:
-	@rm -rf "$(RESULTS_DIR)"/$@-*; \
-	rc=0; hacking/run-suite.sh $@ || rc=1; \
-	$(PYTHON) hacking/junit_summary.py "$(RESULTS_DIR)" $@- || rc=1; \
-	exit $$rc
+test: $(NOX_VENV)/.installed
+	$(NOX_PYTHON) hacking/run_tests.py sanity units integration lint
 
-lint:
-	@rm -rf "$(RESULTS_DIR)"/lint; \
-	rc=0; hacking/lint.sh || rc=1; \
-	$(PYTHON) hacking/junit_summary.py "$(RESULTS_DIR)" lint || rc=1; \
-	exit $$rc
+sanity units integration lint: $(NOX_VENV)/.installed
+	$(NOX_PYTHON) hacking/run_tests.py $@
 
-summary:
-	@$(PYTHON) hacking/junit_summary.py "$(RESULTS_DIR)"
+docs: $(NOX_VENV)/.installed
+	$(NOX_PYTHON) -m nox -s docsite
 
-demo:
-	hacking/demo.sh
+demo: $(NOX_VENV)/.installed
+	$(NOX_PYTHON) -m nox -s demo
 
-# The benchmark of docs/performance.md, in the demo's venv (pinned ansible-core and requests).
-bench:
-	DEMO_ONLY_VENV=1 hacking/demo.sh
-	.venv/demo/bin/python tests/performance/bench.py --output docs/performance.md $(BENCH_ARGS)
+bench: $(NOX_VENV)/.installed
+	$(NOX_PYTHON) -m nox -s bench -- $(BENCH_ARGS)
+
+summary: $(NOX_VENV)/.installed
+	@$(NOX_PYTHON) hacking/results.py build/test-results
 
 clean:
-	rm -rf build .venv tests/output .ansible
+	rm -rf build .venv .nox tests/output .ansible

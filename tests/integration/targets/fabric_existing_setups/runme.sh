@@ -8,29 +8,12 @@ set -eux
 source ../setup_fabric_emulator/emulator.sh
 
 work="$(mktemp -d "${OUTPUT_DIR:-/tmp}/existing-setups.XXXXXX")"
-side_pids=()
-stop_side_emulators() {
-    local pid
-    for pid in "${side_pids[@]}"; do
-        kill -TERM "${pid}" 2>/dev/null || true
-        wait "${pid}" 2>/dev/null || true
-    done
-    fabric_emulator_stop
-}
-trap stop_side_emulators EXIT
-
-# A second emulator: $1 names it, the rest are its options. Sets side_url to its host:port.
+# A second emulator (stopped with the first one): $1 names it, the rest are its options. Sets side_url
+# to its host:port.
 start_side_emulator() {
-    local name="$1" port_file="${work}/$1.port" waited=0
     shift
-    python "$(fabric_emulator_script)" --port-file "${port_file}" --lifetime 900 --quiet "$@" &
-    side_pids+=("$!")
-    until [[ -s "${port_file}" ]]; do
-        [[ "${waited}" -lt 150 ]] || { echo "emulator ${name} did not start" >&2; return 1; }
-        sleep 0.1
-        waited=$((waited + 1))
-    done
-    side_url="127.0.0.1:$(cat "${port_file}")"
+    fabric_emulator_launch "$@"
+    side_url="${fabric_emulator_last_url#*://}"
 }
 
 # Files in a temporary HOME, read by the module (managed host = localhost) and by the lookup (controller).

@@ -4,8 +4,9 @@
 #   source ../setup_fabric_emulator/emulator.sh [extra fabric_emulator.py options]
 #
 # It starts tests/emulator/fabric_emulator.py in the background on a free port of 127.0.0.1,
-# waits until /_emulator/health answers, exports FABRIC_EMULATOR_URL (http://127.0.0.1:PORT) and
-# installs an EXIT trap that stops the emulator with SIGTERM and waits for it. Extra arguments are
+# waits until /_emulator/health answers (emulator_process.py wait), exports FABRIC_EMULATOR_URL
+# (http://127.0.0.1:PORT) and installs an EXIT trap that stops it (and any emulator started later with
+# fabric_emulator_launch) with SIGTERM and waits for it. Extra arguments are
 # passed to the emulator (for example --token T, or --access-key/--secret-key/--security-token).
 # It also puts lookup_plugins/ (the fabric_emulator lookup that tasks/*.yml use to drive the control
 # API) on ANSIBLE_LOOKUP_PLUGINS.
@@ -40,12 +41,12 @@ fabric_emulator_script() {
 }
 
 fabric_emulator_stop() {
-    local rc=$?
-    if [[ -n "${FABRIC_EMULATOR_PID:-}" ]]; then
-        kill -TERM "${FABRIC_EMULATOR_PID}" 2>/dev/null || true
-        wait "${FABRIC_EMULATOR_PID}" 2>/dev/null || true
-        FABRIC_EMULATOR_PID=''
-    fi
+    local rc=$? pid
+    for pid in "${FABRIC_EMULATOR_PIDS[@]}"; do
+        kill -TERM "${pid}" 2>/dev/null || true
+        wait "${pid}" 2>/dev/null || true
+    done
+    FABRIC_EMULATOR_PIDS=()
     if [[ -n "${FABRIC_EMULATOR_DIR:-}" ]]; then
         rm -rf "${FABRIC_EMULATOR_DIR}"
         FABRIC_EMULATOR_DIR=''
@@ -53,52 +54,39 @@ fabric_emulator_stop() {
     return "${rc}"
 }
 
-fabric_emulator_start() {
-    local script port waited
+# Starts one emulator in the background (its options in "$@"), waits until it answers (emulator_process.py
+# does the bounded wait), and sets fabric_emulator_last_url and fabric_emulator_last_pid. Any number of
+# emulators can run; fabric_emulator_stop stops them all. Targets use it for second emulators too.
+fabric_emulator_launch() {
+    local script dir
     script="$(fabric_emulator_script)"
-    FABRIC_EMULATOR_DIR="$(mktemp -d "${OUTPUT_DIR:-${TMPDIR:-/tmp}}/fabric-emulator.XXXXXX")"
-    python "${script}" --port-file "${FABRIC_EMULATOR_DIR}/port" --lifetime 900 --quiet "$@" \
-        >"${FABRIC_EMULATOR_DIR}/emulator.out" 2>&1 &
-    FABRIC_EMULATOR_PID=$!
-    trap fabric_emulator_stop EXIT
+    dir="$(mktemp -d "${FABRIC_EMULATOR_DIR}/emulator.XXXXXX")"
+    python "${script}" --url-file "${dir}/url" --lifetime 900 --quiet "$@" >"${dir}/emulator.out" 2>&1 &
+    fabric_emulator_last_pid=$!
+    FABRIC_EMULATOR_PIDS+=("${fabric_emulator_last_pid}")
+    if ! fabric_emulator_last_url="$(python "${FABRIC_EMULATOR_HERE}/emulator_process.py" wait "${dir}/url" \
+            "${fabric_emulator_last_pid}")"; then
+        echo "setup_fabric_emulator: the emulator did not start:" >&2
+        cat "${dir}/emulator.out" >&2 || true
+        return 1
+    fi
+}
 
-    waited=0
-    until [[ -s "${FABRIC_EMULATOR_DIR}/port" ]]; do
-        if ! kill -0 "${FABRIC_EMULATOR_PID}" 2>/dev/null || [[ "${waited}" -ge 150 ]]; then
-            echo "setup_fabric_emulator: the emulator did not start:" >&2
-            cat "${FABRIC_EMULATOR_DIR}/emulator.out" >&2 || true
-            return 1
-        fi
-        sleep 0.1
-        waited=$((waited + 1))
-    done
-    port="$(cat "${FABRIC_EMULATOR_DIR}/port")"
-    FABRIC_EMULATOR_URL="http://127.0.0.1:${port}"
+fabric_emulator_start() {
+    FABRIC_EMULATOR_HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
+    FABRIC_EMULATOR_DIR="$(mktemp -d "${OUTPUT_DIR:-${TMPDIR:-/tmp}}/fabric-emulator.XXXXXX")"
+    FABRIC_EMULATOR_PIDS=()
+    trap fabric_emulator_stop EXIT
+    fabric_emulator_launch "$@"
+    FABRIC_EMULATOR_URL="${fabric_emulator_last_url}"
+    FABRIC_EMULATOR_PID="${fabric_emulator_last_pid}"
     export FABRIC_EMULATOR_URL FABRIC_EMULATOR_PID FABRIC_EMULATOR_DIR
     # IAM tokens cached by the collection belong to this emulator: a fresh cache for every start.
     XDG_CACHE_HOME="${FABRIC_EMULATOR_DIR}/cache"
     export XDG_CACHE_HOME
     # The control-API lookup used by tasks/*.yml.
-    ANSIBLE_LOOKUP_PLUGINS="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)/lookup_plugins${ANSIBLE_LOOKUP_PLUGINS:+:${ANSIBLE_LOOKUP_PLUGINS}}"
+    ANSIBLE_LOOKUP_PLUGINS="${FABRIC_EMULATOR_HERE}/lookup_plugins${ANSIBLE_LOOKUP_PLUGINS:+:${ANSIBLE_LOOKUP_PLUGINS}}"
     export ANSIBLE_LOOKUP_PLUGINS
-
-    python - "${FABRIC_EMULATOR_URL}/_emulator/health" <<'PYEOF'
-import json
-import sys
-import time
-import urllib.request
-
-deadline = time.monotonic() + 15
-while True:
-    try:
-        with urllib.request.urlopen(sys.argv[1], timeout=2) as response:
-            if json.load(response).get('status') == 'ok':
-                break
-    except Exception as exc:  # still starting
-        if time.monotonic() > deadline:
-            sys.exit('setup_fabric_emulator: %s did not answer: %s' % (sys.argv[1], exc))
-    time.sleep(0.1)
-PYEOF
 }
 
 fabric_emulator_start "$@"

@@ -1,0 +1,157 @@
+# Copyright: Contributors to the dataarts.fabric collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Run the nox sessions of one or more steps, keep going when one fails, then print the closing line.
+
+    python hacking/run_tests.py STEP...      STEP: sanity, units, integration, lint (test = all four)
+
+nox reports a session as passed or failed; `make test` needs test cases and one closing line
+``tests: N passed, N failed, N skipped``. So this runs each session on its own (``nox -s NAME``), times it,
+and records a result folder for it under build/test-results: the ansible-test sessions write their junit
+files themselves, every other session counts as one test case. CORES="2.16 2.21" limits the ansible-test
+sessions to those ansible-core lines.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import results
+import test_matrix
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(os.environ.get('RESULTS_DIR', ROOT / 'build' / 'test-results'))
+LOGS = ROOT / 'build' / 'logs'
+LINT_SESSIONS = ('ansible-lint', 'docs-check', 'extra-checks', 'build-import-check', 'release-checks', 'awx-job',
+                 'docsite')
+SESSIONS_WITH_OWN_RESULTS = ('release-checks',)
+# galaxy-importer findings are log lines such as "WARNING: ..." that do not fail the import.
+IMPORTER_FINDING = re.compile(r'^\s*(WARNING|ERROR)\b', re.MULTILINE)
+ALIAS_GROUPS = ('disabled', 'unsupported', 'unstable')
+
+
+def run_session(name: str, posargs: list[str] | None = None) -> tuple[int, str]:
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = LOGS / ('%s.log' % name)
+    start = time.monotonic()
+    command = [sys.executable, '-m', 'nox', '--no-color', '-s', name] + (['--'] + posargs if posargs else [])
+    print('=== %s' % ' '.join(['nox'] + command[3:]), flush=True)
+    with open(log, 'w', encoding='utf-8') as handle:
+        process = subprocess.Popen(command, cwd=ROOT,
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                   text=True, errors='replace')
+        for line in process.stdout:
+            sys.stdout.write(line)
+            handle.write(line)
+        rc = process.wait()
+    seconds = time.monotonic() - start
+    results.add_timing(RESULTS, ' '.join([name] + (posargs or [])), seconds, rc)
+    print('=== %s: exit %d after %.0f s' % (name, rc, seconds), flush=True)
+    return rc, log.read_text(encoding='utf-8', errors='replace')
+
+
+def tail(text: str, lines: int = 60) -> str:
+    return '\n'.join(text.splitlines()[-lines:])
+
+
+def record_session(name: str, rc: int, log: str) -> None:
+    """One test case for a session that writes no junit files of its own."""
+    failure = None if rc == 0 else 'nox session %s exited %d:\n%s' % (name, rc, tail(log))
+    if name == 'build-import-check' and failure is None:
+        findings = [line for line in log.splitlines() if IMPORTER_FINDING.match(line)]
+        if findings:
+            failure = 'galaxy-importer reported:\n%s' % '\n'.join(findings)
+    results.write_cases(RESULTS / ('lint-%s' % name), 'lint', [(name, failure, None)], 0)
+
+
+def record_ansible_test_session(steps: list[str], core: str, rc: int, log: str) -> None:
+    """A session that failed before any ansible-test run recorded a failure (say, an install) is one failed case."""
+    labels = [run[0] for step in steps for run in test_matrix.STEPS[step].get(core, [])]
+    recorded = any((RESULTS / label / 'rc').is_file() and (RESULTS / label / 'rc').read_text().strip() != '0'
+                   for label in labels)
+    if rc != 0 and not recorded:
+        results.write_cases(RESULTS / ('%s-%s-session' % (steps[0], core)), steps[0],
+                            [('session', 'nox session exited %d:\n%s' % (rc, tail(log)), None)], 0)
+
+
+def guard_no_ignore_files() -> None:
+    ignores = sorted(str(path.relative_to(ROOT)) for path in (ROOT / 'tests' / 'sanity').glob('ignore-*.txt'))
+    failure = 'ignore files are not allowed: %s' % ' '.join(ignores) if ignores else None
+    results.write_cases(RESULTS / 'sanity-no-ignore-files', 'sanity', [('no-ignore-files', failure, None)], 0)
+
+
+def record_targets_left_out() -> None:
+    """Integration targets that ansible-test leaves out by alias count as skipped tests."""
+    cases = []
+    for aliases in sorted((ROOT / 'tests' / 'integration' / 'targets').glob('*/aliases')):
+        words = set(aliases.read_text(encoding='utf-8').split())
+        group = next((group for group in ALIAS_GROUPS if group in words), None)
+        if group is not None:
+            cases.append((aliases.parent.name, None, 'alias %s' % group))
+    if cases:
+        results.write_cases(RESULTS / 'integration-skipped-targets', 'integration', cases, 0)
+
+
+def ensure_shellcheck() -> None:
+    """Without shellcheck, ansible-test skips its sanity test with a warning: install Debian's when we may."""
+    if shutil.which('shellcheck') or os.geteuid() != 0 or not shutil.which('apt-get'):
+        return
+    env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
+    quiet = {'stdin': subprocess.DEVNULL, 'stdout': subprocess.DEVNULL, 'stderr': subprocess.DEVNULL, 'env': env}
+    if subprocess.call(['apt-get', 'install', '-y', '-qq', 'shellcheck'], **quiet) != 0:
+        subprocess.call(['apt-get', 'update', '-qq'], **quiet)
+        subprocess.call(['apt-get', 'install', '-y', '-qq', 'shellcheck'], **quiet)
+    print('shellcheck: %s' % (shutil.which('shellcheck') or 'could not be installed; ansible-test will skip it'))
+
+
+def run_ansible_test_steps(steps: list[str], cores: list[str]) -> None:
+    """One session per core line, each running the steps that line has (the order of test_matrix.STEPS)."""
+    if 'sanity' in steps:
+        ensure_shellcheck()
+        guard_no_ignore_files()
+    if 'integration' in steps:
+        record_targets_left_out()
+    for core in test_matrix.CONTROLLER_PYTHON:
+        core_steps = [step for step in test_matrix.STEPS if step in steps and core in test_matrix.STEPS[step]]
+        if core in cores and core_steps:
+            rc, log = run_session(test_matrix.session_name(core), core_steps)
+            record_ansible_test_session(core_steps, core, rc, log)
+
+
+def run_lint() -> None:
+    for name in LINT_SESSIONS:
+        rc, log = run_session(name)
+        if name not in SESSIONS_WITH_OWN_RESULTS or not (RESULTS / 'lint-release' / 'rc').is_file():
+            record_session(name, rc, log)
+
+
+def main(argv: list[str]) -> int:
+    steps = ['sanity', 'units', 'integration', 'lint'] if argv in (['test'], []) else argv
+    unknown = [step for step in steps if step not in ('sanity', 'units', 'integration', 'lint')]
+    if unknown:
+        sys.stderr.write(__doc__)
+        return 2
+    cores = os.environ.get('CORES', '').split() or list(test_matrix.CONTROLLER_PYTHON)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / 'timings.txt').unlink(missing_ok=True)
+    start = time.monotonic()
+    for step in steps:
+        for stale in RESULTS.glob('%s-*' % step):
+            shutil.rmtree(stale)
+    run_ansible_test_steps([step for step in steps if step != 'lint'], cores)
+    if 'lint' in steps:
+        run_lint()
+    print('timings (%s):' % ' '.join(steps))
+    print((RESULTS / 'timings.txt').read_text(encoding='utf-8'), end='')
+    print('%s: %.0f s' % (' '.join(steps), time.monotonic() - start))
+    return results.summarize(RESULTS, tuple('%s-' % step for step in steps))
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
