@@ -129,6 +129,15 @@ def release_checks_session(session: nox.Session) -> None:
         session.error('a release check failed')
 
 
+@nox.session(name='eda-rulebook', python=TOOLS_PYTHON, default=False)
+def eda_rulebook_session(session: nox.Session) -> None:
+    """ansible-rulebook runs a rulebook with the session_events source against the emulator (needs Java 17+:
+    the script installs Debian's JRE when it is missing and it runs as root)."""
+    _install(session, 'eda')
+    session.run('python', 'tests/integration/eda/run_rulebook_test.py', '--venv', session.virtualenv.location,
+                *session.posargs)
+
+
 @nox.session(name='awx-job', python=TOOLS_PYTHON, default=False)
 def awx_job_session(session: nox.Session) -> None:
     """examples/demo.yml through ansible-runner with the environment the AWX credential type injects."""

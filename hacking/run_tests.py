@@ -131,6 +131,17 @@ def run_lint() -> None:
             record_session(name, rc, log)
 
 
+def run_rulebook_test() -> None:
+    """The event source under ansible-rulebook (not ansible-test: it runs in ansible-rulebook's Python)."""
+    run_dir = RESULTS / 'integration-eda'
+    rc, log = run_session('eda-rulebook', ['--junit', str(run_dir / 'junit.xml')])
+    if (run_dir / 'junit.xml').is_file():
+        results.write_rc(run_dir, rc)
+    else:
+        failure = None if rc == 0 else 'nox session eda-rulebook exited %d:\n%s' % (rc, tail(log))
+        results.write_cases(run_dir, 'integration', [('eda-rulebook', failure, None)], rc)
+
+
 def main(argv: list[str]) -> int:
     steps = ['sanity', 'units', 'integration', 'lint'] if argv in (['test'], []) else argv
     unknown = [step for step in steps if step not in ('sanity', 'units', 'integration', 'lint')]
@@ -145,6 +156,8 @@ def main(argv: list[str]) -> int:
         for stale in RESULTS.glob('%s-*' % step):
             shutil.rmtree(stale)
     run_ansible_test_steps([step for step in steps if step != 'lint'], cores)
+    if 'integration' in steps:
+        run_rulebook_test()
     if 'lint' in steps:
         run_lint()
     print('timings (%s):' % ' '.join(steps))
