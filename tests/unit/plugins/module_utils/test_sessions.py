@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 
 import pytest
 import responses
@@ -206,18 +205,32 @@ def test_an_invalid_workspace_id_is_refused_before_any_request(mock):
 
 
 class InFlightCounter:
-    """A responses callback wrapper that records the most requests it saw at the same time."""
+    """A responses callback wrapper that records the most requests it saw at the same time.
 
-    def __init__(self, fake):
-        self.fake, self.now, self.peak = fake, 0, 0
+    The requests after the first (which tells the total) are held at a barrier until ``expected`` of them have
+    arrived, so that the test proves they were in flight together whatever the machine's load; the barrier's
+    timeout only bounds a pager that never sends them side by side.
+    """
+
+    def __init__(self, fake, expected):
+        self.fake, self.now, self.peak, self.arrived = fake, 0, 0, 0
         self.lock = threading.Lock()
+        self.barrier = threading.Barrier(expected, timeout=30)
+        self.expected, self.together = expected, None
 
     def __call__(self, request):
         with self.lock:
             self.now += 1
+            self.arrived += 1
             self.peak = max(self.peak, self.now)
-        time.sleep(0.02)  # long enough for concurrent pages to overlap
+            held = 2 <= self.arrived <= self.expected + 1
         try:
+            if held:
+                try:
+                    self.barrier.wait()
+                    self.together = self.together is not False
+                except threading.BrokenBarrierError:
+                    self.together = False
             return self.fake._serve(request)
         finally:
             with self.lock:
@@ -229,13 +242,13 @@ def test_concurrent_pages_keep_the_service_order_and_bound_what_is_in_flight(con
     sessions = make_sessions(1234)
     with responses.RequestsMock() as mock:
         fake = FakeFabric(None, {'ws': sessions})
-        counter = InFlightCounter(fake)
+        counter = InFlightCounter(fake, concurrency)
         mock.add_callback(responses.GET, URL_PATTERN, callback=counter)
         with FabricHttpClient(ENDPOINT, TokenIdentity('t'), retries=0, concurrency=concurrency) as client:
             listing = listing_of(client, concurrency=concurrency)
     assert listing.sessions == sessions and listing.total == 1234
     assert sorted(int(q['offset']) for q in fake.queries) == list(range(0, 1234, 100))
-    assert counter.peak == concurrency
+    assert counter.together is True and counter.peak <= concurrency
 
 
 def test_concurrent_listing_stops_at_max_results(mock):
