@@ -12,6 +12,7 @@ the option and the rule, never the value of a secret. Nothing downstream reads a
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import math
 import os
@@ -117,15 +118,27 @@ class Config:
     warnings: tuple[str, ...] = ()
 
 
+PROXY_VARIABLES = ('HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy')
+
+
 def proxy_secrets(proxy: str | None) -> list[str]:
-    """The password of a proxy URL, as written and decoded."""
+    """The password of a proxy URL, as written and decoded, and the Basic credentials made from it."""
     if not proxy:
         return []
     try:
-        password = urlsplit(proxy).password
+        parts = urlsplit(proxy.strip())
+        user, password = parts.username, parts.password
     except ValueError:
         return []
-    return [password, unquote(password)] if password else []
+    if not password:
+        return []
+    basic = base64.b64encode(('%s:%s' % (unquote(user or ''), unquote(password))).encode('utf-8')).decode('ascii')
+    return [password, unquote(password), basic]
+
+
+def environment_proxy_secrets(environ: t.Mapping[str, str] | None = None) -> list[str]:
+    environ = os.environ if environ is None else environ
+    return [secret for name in PROXY_VARIABLES for secret in proxy_secrets(environ.get(name))]
 
 
 def raw_secrets(raw: t.Mapping[str, t.Any], environ: t.Mapping[str, str] | None = None) -> list[str]:
@@ -133,15 +146,25 @@ def raw_secrets(raw: t.Mapping[str, t.Any], environ: t.Mapping[str, str] | None 
     environ = os.environ if environ is None else environ
     found = [raw.get(name) for name in SECRET_OPTIONS if isinstance(raw.get(name), str)]
     found += [value.strip() for value in found]
-    for name in ('HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'):
-        found += proxy_secrets(environ.get(name))
+    found += environment_proxy_secrets(environ)
     found += proxy_secrets(raw.get('proxy') if isinstance(raw.get('proxy'), str) else None)
     return [value for value in found if value]
 
 
+SHOWN_CHARS = 60
+
+
+def shown(value: t.Any, repr_of: bool = True) -> str:
+    """A wrong value as a message shows it: escaped, and cut, however long it was."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** SHOWN_CHARS:
+        return 'an integer of more than %d digits' % SHOWN_CHARS
+    text = repr(value) if repr_of else str(value)
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + '... (%d characters)' % len(text)
+
+
 def check_id(option_name: str, value: t.Any) -> str:
     if not isinstance(value, str) or not ID_PATTERN.match(value):
-        raise FabricError('%s must be %s, got %r' % (option_name, ID_RULE, value))
+        raise FabricError('%s must be %s, got %s' % (option_name, ID_RULE, shown(value)))
     return value
 
 
@@ -176,9 +199,11 @@ def _string(name: str, value: t.Any) -> str | None:
 def _number(name: str, value: t.Any, minimum: float, maximum: float, integer: bool, rule: str = '') -> t.Any:
     """A finite number (never a boolean) in [minimum, maximum]; ``rule`` says the range in words."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
-        raise FabricError('%s must be %s, got %r' % (name, 'an integer' if integer else 'a number', value))
-    if not math.isfinite(value) or value > maximum or value < minimum:
-        raise FabricError('%s must be %s, got %s' % (name, rule or 'between %s and %s' % (minimum, maximum), value))
+        raise FabricError('%s must be %s, got %s' % (name, 'an integer' if integer else 'a number', shown(value)))
+    # an int is compared as it is: math.isfinite() overflows on 10**400
+    if (isinstance(value, float) and not math.isfinite(value)) or not minimum <= value <= maximum:
+        raise FabricError('%s must be %s, got %s' % (name, rule or 'between %s and %s' % (minimum, maximum),
+                                                     shown(value, repr_of=False)))
     return value
 
 
@@ -229,7 +254,7 @@ def _statuses(value: t.Any) -> tuple[str | None, ...]:
             raise FabricError('status holds an empty entry: list statuses among %s, or leave the option out'
                               ' (omit) to list every status' % ', '.join(SESSION_STATUSES))
         if status not in SESSION_STATUSES:
-            raise FabricError('status must be one or more of %s, got %r' % (', '.join(SESSION_STATUSES), status))
+            raise FabricError('status must be one or more of %s, got %s' % (', '.join(SESSION_STATUSES), shown(status)))
     return tuple(dict.fromkeys(value))
 
 
@@ -274,10 +299,14 @@ def _proxied(url: str, proxy: str | None) -> bool:
         return True
     if get_environ_proxies is None:
         return False
+    parts = urlsplit(url)
     try:
-        return bool(get_environ_proxies(url).get(urlsplit(url).scheme))
+        proxies = get_environ_proxies(url)
     except Exception:  # an unreadable proxy setting is the transport's to report
         return False
+    # the keys requests itself looks at (ALL_PROXY gives 'all')
+    keys = (parts.scheme + '://' + (parts.hostname or ''), parts.scheme, 'all://' + (parts.hostname or ''), 'all')
+    return any(proxies.get(key) for key in keys)
 
 
 def _checked_url(option: str, url: str, allow_plain_http: bool, proxy: str | None) -> str:
@@ -375,14 +404,14 @@ def _credentials(values: t.Mapping[str, t.Any]) -> Credentials:
 def _check_names(values: t.Mapping[str, t.Any]) -> None:
     if values['region'] is not None and not REGION_PATTERN.match(values['region']):
         raise FabricError('region must be a region name such as cn-north-4 (lower-case letters, digits'
-                          ' and hyphens), got %r' % values['region'])
+                          ' and hyphens), got %s' % shown(values['region']))
     if values['cloud'] is not None and not CLOUD_PATTERN.match(values['cloud'].lower()):
-        raise FabricError('cloud must be a domain name such as myhuaweicloud.com, got %r' % values['cloud'])
+        raise FabricError('cloud must be a domain name such as myhuaweicloud.com, got %s' % shown(values['cloud']))
 
 
 def _bool(name: str, value: t.Any) -> bool:
     if not isinstance(value, bool):
-        raise FabricError('%s must be true or false, got %r' % (name, value))
+        raise FabricError('%s must be true or false, got %s' % (name, shown(value)))
     return value
 
 

@@ -27,6 +27,7 @@ REDACTED = '********'
 # tokens run to kilobytes) by their whole written forms, which keeps the work per message small.
 PATTERN_MAX_CHARS = 512
 ESCAPE_MARKERS = ('%', '\\', '&#', '+')
+PREFIX_MIN_CHARS = 4
 CUT_MARK = ' [cut: %d characters in all]'
 # Characters that move the cursor, clear the screen or reorder text on a terminal.
 _BIDI_CONTROLS = frozenset('\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069')
@@ -126,8 +127,8 @@ def _char_pattern(char: str) -> str:
 
 
 def _pattern(secret: str) -> t.Pattern[str]:
-    return re.compile(''.join(_char_pattern(char) for char in secret), re.IGNORECASE if not secret.isalpha()
-                      else 0)
+    # case-blind: hexadecimal escapes come in either case (a case variant of the secret is removed too)
+    return re.compile(''.join(_char_pattern(char) for char in secret), re.IGNORECASE)
 
 
 def strip_userinfo(text: str) -> str:
@@ -190,7 +191,23 @@ class Redactor:
         if any(marker in text for marker in ESCAPE_MARKERS):  # else the written forms above were enough
             for pattern in self._patterns:
                 text = pattern.sub(REDACTED, text)
-        return strip_userinfo(text)
+        return self._cut_prefixes(strip_userinfo(text))
+
+    def _cut_prefixes(self, text: str) -> str:
+        """Service text is cut to its documented length before it gets here: a secret that stood across the cut
+        is only a prefix now, which no written form matches. Any prefix of 4 or more characters of a secret
+        right before a cut is removed."""
+        for mark in (CUT_MARK.split('%')[0], '...'):
+            position = text.find(mark)
+            while position >= 0:
+                for secret in self._secrets:
+                    for length in range(min(len(secret) - 1, position), PREFIX_MIN_CHARS - 1, -1):
+                        if text[position - length:position] == secret[:length]:
+                            text = text[:position - length] + REDACTED + text[position:]
+                            position += len(REDACTED) - length
+                            break
+                position = text.find(mark, position + len(mark))
+        return text
 
     def value(self, value: t.Any) -> t.Any:
         return self.text(value) if isinstance(value, str) else value

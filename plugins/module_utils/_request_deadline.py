@@ -34,8 +34,9 @@ _CURRENT = threading.local()
 class RequestWatch:
     """The deadline of one request made by this thread; each attempt (retry) gets ``seconds`` anew."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, deadline: float | None = None) -> None:
         self.seconds = seconds
+        self.deadline = deadline  # time.monotonic() at which the whole call must end, retries included
         self.expired = False
         self._connection: t.Any = None
         self._socket: t.Any = None
@@ -57,7 +58,12 @@ class RequestWatch:
             self._socket = None
             self.expired = False
             generation = self._generation
-        WATCHDOG.schedule(time.monotonic() + self.seconds, self, generation)
+        when = time.monotonic() + self.seconds
+        WATCHDOG.schedule(when if self.deadline is None else min(when, self.deadline), self, generation)
+
+    def left(self) -> float | None:
+        """Seconds left of the call, or None when it has no deadline."""
+        return None if self.deadline is None else self.deadline - time.monotonic()
 
     def attach(self, sock: t.Any) -> None:
         """The attempt's socket, once connected: http.client drops it from the connection when the server

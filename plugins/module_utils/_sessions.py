@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import collections
+import json
 import typing as t
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ SESSIONS_PATH = '/v1/workspaces/%s/sessions'
 MAX_OFFSET = 1000000000
 # Pages in a row that held sessions but nothing new: the service repeats itself rather than paging.
 STALE_PAGES_MAX = 3
+# Times the page length may turn out smaller while pages are planned ahead; after that, one page at a time.
+REPLANS_AHEAD = 2
 T = t.TypeVar('T')
 R = t.TypeVar('R')
 Page = t.Tuple[t.List[t.Dict[str, t.Any]], int]
@@ -122,9 +125,12 @@ def fetch_page(client: FabricHttpClient, query: SessionQuery, status: str | None
         raise
 
 
-def _session_key(session: dict[str, t.Any]) -> t.Hashable | None:
+def _session_key(session: dict[str, t.Any]) -> t.Hashable:
+    """A session's ID; for one without a usable ID, its content (so that a repeated page is seen as one)."""
     key = session.get('session_id')
-    return key if isinstance(key, (str, int)) and not isinstance(key, bool) else None
+    if isinstance(key, (str, int)) and not isinstance(key, bool):
+        return key
+    return ('content', json.dumps(session, sort_keys=True, default=repr))
 
 
 def _in_parallel(function: t.Callable[[T], R], items: t.Sequence[T], workers: int) -> list[R]:
@@ -158,7 +164,7 @@ class _Collector:
                 self.dropped += 1
                 continue
             key = _session_key(session)
-            if key is None or key not in self._seen:
+            if key not in self._seen:
                 self._seen.add(key)
                 self.sessions.append(session)
         return len(self.sessions) - before
@@ -189,6 +195,7 @@ class _Pager:
         self.hit_page_limit = False
         self.repeated = False
         self.stale_pages = 0
+        self.replans = 0
         self.planned = 0
         self.complete = False
         self.longer_pages = 0
@@ -257,6 +264,9 @@ class _Pager:
             self.step = len(page)
             self.next_offset = end
             self.plan_until = max(total, end + self.step)
+            self.replans += 1
+            if self.replans > REPLANS_AHEAD:
+                self.window = 1  # page lengths keep changing: no more pages are planned ahead to be dropped
             return _REPLAN
         self.plan_until = max(total, end + self.step)
         return _NEXT
@@ -321,14 +331,14 @@ def list_status(client: FabricHttpClient, query: SessionQuery, status: str | Non
 
 
 def _unique(sessions: t.Iterable[dict[str, t.Any]], cap: int | None) -> list[dict[str, t.Any]]:
-    """Sessions in order, each ID once (sessions without an ID are kept), at most ``cap`` of them."""
+    """Sessions in order, each ID (or, without one, each content) once, at most ``cap`` of them."""
     seen: set[t.Hashable] = set()
     unique = []
     for session in sessions:
         if cap is not None and len(unique) >= cap:
             break
         key = _session_key(session)
-        if key is None or key not in seen:
+        if key not in seen:
             seen.add(key)
             unique.append(session)
     return unique

@@ -33,6 +33,8 @@ from ._signer import DATE_FORMAT, DATE_HEADER, canonical_query
 from ._token_cache import TokenCache, identity_key
 from ._version import user_agent
 
+from ._config import environment_proxy_secrets
+
 if t.TYPE_CHECKING:
     from ._config import Connection
 
@@ -138,6 +140,10 @@ def parse_retry_after(value: str) -> float | None:
     return min(max(seconds, 0.0), float(RETRY_AFTER_MAX_SECONDS))
 
 
+class CallDeadline(Exception):
+    """Raised inside urllib3's retry loop when waiting for the next attempt would outlast total_timeout."""
+
+
 class ReportingRetry(Retry):  # type: ignore[misc,valid-type]
     """urllib3's Retry with the changes this collection needs, each for a reason urllib3 does not cover:
 
@@ -194,6 +200,10 @@ class ReportingRetry(Retry):  # type: ignore[misc,valid-type]
         watch = current_watch()
         if watch is not None:
             watch.disarm()  # the pause between attempts is not part of an attempt's time
+            left = watch.left()
+            wait = (self.get_retry_after(response) if response is not None else None) or self.get_backoff_time()
+            if left is not None and wait >= left:
+                raise CallDeadline()
         super().sleep(response)
 
 
@@ -525,15 +535,17 @@ class FabricHttpClient:
         expires = token_part.get('expires_at') if isinstance(token_part, dict) else None
         return token, parse_expiry(expires)
 
+    def _past_deadline(self, method: str, url: str) -> FabricError:
+        return _past_deadline_error(method, url, self._total_timeout)
+
     def _send(
         self, method: str, url: str, headers: dict[str, str], payload: bytes | None = None, option: str = 'endpoint',
     ) -> tuple['requests.Response', bytes]:
         left = self._deadline - time.monotonic()
         if left <= 0:
-            raise FabricError('%s %s was not sent: this call has run for its total_timeout of %s'
-                              % (method, _without_query(url), _seconds(self._total_timeout)))
+            raise self._past_deadline(method, url)
         seconds = min(self._timeout, left)
-        with RequestWatch(seconds) as watch:
+        with RequestWatch(seconds, self._deadline) as watch:
             try:
                 # verify is passed on every call: a Session-level value loses to REQUESTS_CA_BUNDLE.
                 response = self._session.request(
@@ -543,7 +555,11 @@ class FabricHttpClient:
                     return response, _read_body(response, url)
             except FabricError:
                 raise
+            except CallDeadline:
+                raise self._past_deadline(method, url) from None
             except Exception as exc:
+                if watch.expired and time.monotonic() >= self._deadline:
+                    raise self._past_deadline(method, url) from None
                 if watch.expired:
                     raise timeout_error(seconds, '%s %s' % (method, _without_query(url))) from None
                 if isinstance(exc, requests.exceptions.RequestException):
@@ -553,6 +569,11 @@ class FabricHttpClient:
                 if self._budget.used_up:
                     error.message += ' (the retry budget of this call, %d retries, is used up)' % self._budget.size
                 raise error from None
+
+
+def _past_deadline_error(method: str, url: str, total_timeout: float) -> FabricError:
+    return FabricError('%s %s: this call ran out of its total_timeout of %s (every page, status and retry'
+                       ' included)' % (method, _without_query(url), _seconds(total_timeout)))
 
 
 def _unexpected(method: str, url: str, exc: BaseException) -> FabricError:
@@ -623,7 +644,7 @@ def open_client(connection: 'Connection', agent: str) -> FabricHttpClient:
         concurrency=connection.concurrency,
         proxy=connection.proxy,
         total_timeout=connection.total_timeout,
-        redactor=Redactor(connection.secrets()),
+        redactor=Redactor(connection.secrets() + tuple(environment_proxy_secrets())),
     )
     if cache is not None:
         client.identity.learn = client.redactor.add  # type: ignore[attr-defined]

@@ -15,7 +15,8 @@ from ansible_collections.dataarts.fabric.plugins.module_utils._option_table impo
 # Every variable the collection, requests or the credential files read: none may leak in from the machine.
 ENV_NAMES = tuple(name for option in ALL_OPTIONS for name in option.env) + (
     'HW_SHARED_CONFIG_FILE', 'HUAWEICLOUD_SDK_CREDENTIALS_FILE', 'HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy',
-    'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy', 'REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE', 'NETRC')
+    'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy', 'REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE', 'NETRC',
+    'XDG_CACHE_HOME')
 
 
 @pytest.fixture(autouse=True)

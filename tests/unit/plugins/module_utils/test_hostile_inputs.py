@@ -151,3 +151,28 @@ def test_every_secret_option_is_no_log():
 def test_repr_of_the_configuration_holds_no_secret():
     config = load_config(raw(auth_token='s3cr3t-t0ken', proxy='http://u:pr0xy@127.0.0.1:1'), environ={})
     assert 's3cr3t-t0ken' not in repr(config) and 'pr0xy' not in repr(config)
+
+
+def test_all_proxy_counts_as_a_proxy_for_plain_http(monkeypatch):
+    monkeypatch.setenv('ALL_PROXY', 'http://127.0.0.1:3128')
+    assert 'through a proxy' in refused(endpoint='http://127.0.0.1:8080')
+
+
+@pytest.mark.parametrize('name', ['retries', 'page_size', 'concurrency', 'max_results', 'timeout', 'total_timeout',
+                                  'retry_backoff'])
+def test_a_huge_integer_is_refused_not_a_crash(name):
+    message = refused(**{name: 10 ** 400})
+    assert message.startswith(name) and len(message) < 300
+
+
+def test_a_long_wrong_value_is_shown_cut():
+    message = refused(endpoint_id='e' * 1000000)
+    assert 'endpoint_id must be' in message and len(message) < 300 and '(1000002 characters)' in message
+
+
+def test_proxy_passwords_from_the_environment_are_secrets_of_the_client(monkeypatch):
+    from ansible_collections.dataarts.fabric.plugins.module_utils._transport import open_client
+    monkeypatch.setenv('HTTPS_PROXY', 'http://alice:Pr0xy-PASSWORD-42@127.0.0.1:3128')
+    client = open_client(load_config(raw(), environ={}).connection, 'test')
+    text = client.redactor.text('407: Pr0xy-PASSWORD-42 refused (Basic YWxpY2U6UHIweHktUEFTU1dPUkQtNDI=)')
+    assert 'Pr0xy' not in text and 'YWxpY2U6UHIweHktUEFTU1dPUkQtNDI=' not in text

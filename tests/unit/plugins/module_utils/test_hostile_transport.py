@@ -169,3 +169,19 @@ def test_a_redirect_is_not_followed_and_names_the_option():
     with ScriptedServer([answer(302, 'Found', [('Location', 'https://elsewhere.test/\x1b[31m')], b'')]) as server:
         error = failure(server)
     assert error.status == 302 and 'set the endpoint option' in str(error) and str(error).isprintable()
+
+
+def test_total_timeout_bounds_retries_and_their_waits():
+    """A 503 asking to come back in 4 s, with total_timeout 1: the call ends instead of sleeping past it."""
+    answers = [answer(503, 'Service Unavailable', [('Retry-After', '4')], b'{}')]
+    with ScriptedServer(answers) as server:
+        error = failure(server, retries=2, timeout=1, total_timeout=1)
+        assert len(server.requests) == 1
+    assert 'ran out of its total_timeout of 1 second' in str(error)
+
+
+def test_total_timeout_cuts_an_attempt_that_would_outlast_it():
+    with ScriptedServer([answer(200, 'OK', [], b' ' * 40 + PAGE, trickle=0.2)]) as server:
+        error = failure(server, retries=3, timeout=30, total_timeout=1)
+    assert 'total_timeout of 1 second' in str(error) or 'timed out after' in str(error)
+    assert len(server.requests) <= 2

@@ -143,3 +143,13 @@ def test_a_refresh_after_another_thread_renewed_keeps_the_new_token():
     assert identity.refresh(stale) is True  # a late 401 for the old token
     assert identity.headers_for('GET', 'https://x') == fresh == {'X-Auth-Token': 'second'}
     assert identity.exchanges == 2
+
+
+def test_an_iam_503_is_retried_like_the_api(mock):
+    iam = FakeIam(mock, statuses=(503, 201))
+    FakeFabric(mock, {'ws': make_sessions(3)})
+    with open_client(password_params(retries=2, retry_backoff=0), 'test') as client:
+        listing = list_sessions(client, session_query('ws'))
+        warnings = client.retry_warnings()
+    assert len(listing.sessions) == 3 and len(iam.bodies) == 2
+    assert warnings == ['retry 1 of 2 for POST /v3/auth/tokens after HTTP 503 (request id iam-rid)']
