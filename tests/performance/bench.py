@@ -7,10 +7,15 @@
 
 Measures, in one run:
 
-1. the shared client (``list_sessions``) at concurrency 1, 4 and 8 against the round-trip bound;
+1. the shared client (``list_sessions``) at concurrency 1, 4 and 8 against the round-trip bound, and issue
+   12's figures before and after;
 2. a plain sequential ``requests`` offset loop (what a hand-written script does);
 3. whole ``ansible-playbook`` processes: the module, the lookup, and an ``ansible.builtin.uri`` page loop;
-4. the peak RSS of the module process listing 100,000 sessions, and the module's start-up cost.
+4. the floor: a play whose module returns the same sessions from a file (``floor.py``);
+5. ``count_only`` and the role ``session_check`` on a big workspace against an empty one (``counts.py``);
+6. the lookup over 50 workspaces side by side against one after the other (``many_workspaces.py``);
+7. IAM requests per play with and without the token cache (``iam_tokens.py``);
+8. the peak RSS of the module process listing 100,000 sessions, and the module's start-up cost.
 
 Usage (see tests/performance/README.md)::
 
@@ -23,8 +28,6 @@ sends traffic to 127.0.0.1 only, and exits non-zero only on errors, never becaus
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import os
 import platform
 import shlex
@@ -35,23 +38,47 @@ import sys
 import tempfile
 import time
 import typing as t
-import urllib.request
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-EMULATOR = REPO / 'tests' / 'emulator' / 'fabric_emulator.py'
-TOKEN = 'emulator-token'
-PAGE_SIZE = 100
+import before_after
+import counts
+import floor
+import iam_tokens
+import many_workspaces
+from harness import (
+    DEFAULT_CONCURRENCY,
+    PAGE_SIZE,
+    REPO,
+    TOKEN,
+    Bench,
+    BenchError,
+    Emulator,
+    ProcessRun,
+    check_count,
+    clean_environment,
+    collection_root,
+    find_ansible_playbook,
+    fmt_seconds,
+    log,
+    module_result,
+    pages_for,
+    play,
+    playbook_runner,
+    repeat_timed,
+    round_trip_bound,
+    run_module_file,
+    spread,
+    table,
+    thousands,
+    verdict,
+)
+
 BENCH_WORKSPACE = 'ws-bench'
 MEMORY_WORKSPACE = 'ws-100k'
 MEMORY_WORKSPACE_QUICK = 'ws-10k'
 STARTUP_WORKSPACE = 'ws-one'
 STARTUP_REPEAT = 5
 CONCURRENCIES = (1, 4, 8)
-DEFAULT_CONCURRENCY = 4
-# Environment variables that would change what the plugins or requests do (credential fallbacks, proxies).
-SCRUBBED_PREFIXES = ('DATAARTS_FABRIC_', 'HUAWEICLOUD_SDK_', 'HW_', 'ANSIBLE_')
-SCRUBBED_NAMES = ('http_proxy', 'https_proxy', 'all_proxy', 'no_proxy', 'requests_ca_bundle', 'curl_ca_bundle')
 
 # Targets: (key, description, how the factor is computed, threshold, whether bigger is better)
 TARGETS_TEXT = {
@@ -63,117 +90,7 @@ TARGETS_TEXT = {
 }
 
 
-class BenchError(Exception):
-    """A measurement could not be made (the emulator did not start, a listing came back wrong, ...)."""
-
-
-def log(message: str) -> None:
-    sys.stderr.write('[bench] %s\n' % message)
-    sys.stderr.flush()
-
-
-# -- set-up ------------------------------------------------------------------------------------------
-
-
-def clean_environment() -> dict[str, str]:
-    """os.environ without credential fallbacks, Ansible settings or proxies, loopback never proxied."""
-    env = {name: value for name, value in os.environ.items()
-           if not name.upper().startswith(SCRUBBED_PREFIXES) and name.lower() not in SCRUBBED_NAMES}
-    env['NO_PROXY'] = env['no_proxy'] = '127.0.0.1,localhost'
-    return env
-
-
-def collection_root(workdir: Path) -> Path:
-    """A directory holding ansible_collections/dataarts/fabric -> the repository root."""
-    root = workdir / 'collections'
-    namespace = root / 'ansible_collections' / 'dataarts'
-    namespace.mkdir(parents=True)
-    (namespace / 'fabric').symlink_to(REPO, target_is_directory=True)
-    return root
-
-
-def find_ansible_playbook() -> str:
-    beside = Path(sys.executable).parent / 'ansible-playbook'
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which('ansible-playbook')
-    if not found:
-        raise BenchError('ansible-playbook was found neither next to %s nor on PATH' % sys.executable)
-    return found
-
-
-class Emulator:
-    """The emulator as a separate process (its own GIL), stopped on exit."""
-
-    def __init__(self, workdir: Path, latency_ms: float, workspaces: dict[str, int], env: dict[str, str]) -> None:
-        self.port_file = workdir / 'emulator.port'
-        self.stderr_path = workdir / 'emulator.stderr'
-        command = [sys.executable, str(EMULATOR), '--port-file', str(self.port_file), '--latency-ms', '%g' % latency_ms,
-                   '--lifetime', '1800', '--quiet']
-        for workspace, count in workspaces.items():
-            command += ['--workspace', '%s=%d' % (workspace, count)]
-        self.command = command
-        with open(self.stderr_path, 'wb') as stderr:
-            self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                            stderr=stderr, env=env)
-        self.base_url = self._wait_until_listening()
-
-    def _wait_until_listening(self) -> str:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise BenchError('the emulator exited with %s: %s' % (
-                    self.process.returncode, self.stderr_path.read_text(errors='replace')[-2000:]))
-            if self.port_file.exists():
-                port = self.port_file.read_text().strip()
-                if port.isdigit():
-                    return 'http://127.0.0.1:%s' % port
-            time.sleep(0.05)
-        raise BenchError('the emulator did not write %s within 30 seconds' % self.port_file)
-
-    def control(self, method: str, path: str, body: t.Any = None) -> t.Any:
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.base_url + '/_emulator/' + path, data=data, method=method,
-                                         headers={'Content-Type': 'application/json'})
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        with opener.open(request, timeout=30) as response:
-            return json.loads(response.read().decode())
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
 # -- measurements ------------------------------------------------------------------------------------
-
-
-def pages_for(sessions: int) -> int:
-    return max(1, math.ceil(sessions / PAGE_SIZE))
-
-
-def round_trip_bound(latency: float, sessions: int, concurrency: int) -> float:
-    """latency x (1 + ceil((pages - 1) / concurrency)): the first page, then full waves of pages."""
-    return latency * (1 + math.ceil((pages_for(sessions) - 1) / concurrency))
-
-
-def repeat_timed(label: str, repeat: int, run: t.Callable[[], None]) -> list[float]:
-    times = []
-    for index in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-        log('%s: run %d/%d %.3f s' % (label, index + 1, repeat, times[-1]))
-    return times
-
-
-def check_count(what: str, got: int, expected: int) -> None:
-    if got != expected:
-        raise BenchError('%s returned %d sessions, expected %d' % (what, got, expected))
 
 
 def client_listing(base_url: str, workspace: str, sessions: int, concurrency: int) -> t.Callable[[], None]:
@@ -220,10 +137,6 @@ def playbooks(base_url: str, workspace: str, sessions: int) -> dict[str, list[di
     """The plays, as JSON (which YAML reads): each checks the number of sessions it got."""
     pages_url = '%s/v1/workspaces/%s/sessions' % (base_url, workspace)
 
-    def play(tasks: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
-        return [{'name': 'bench', 'hosts': 'localhost', 'gather_facts': False,
-                 'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'}, 'tasks': tasks}]
-
     uri_call = {'url': None, 'headers': {'X-Auth-Token': TOKEN}, 'return_content': False}
     return {
         'baseline': play([{'name': 'ping', 'ansible.builtin.ping': {}}]),
@@ -255,78 +168,6 @@ def playbooks(base_url: str, workspace: str, sessions: int) -> dict[str, list[di
              'failed_when': 'fabric_sessions | length != %d' % sessions},
         ]),
     }
-
-
-class ProcessRun(t.NamedTuple):
-    seconds: float
-    cpu_seconds: float
-    max_rss_kb: int
-    returncode: int
-    output: bytes
-
-
-# Runs one command and reports its wall time and rusage. It is a separate, small process on purpose: a child's
-# max RSS starts from the RSS of the process that forked it (Linux keeps the high-water mark across exec), so a
-# child forked by the benchmark itself, grown by the in-process listings, would inherit the benchmark's size.
-LAUNCHER = """
-import json, os, subprocess, sys, time
-report, command = sys.argv[1], json.loads(sys.argv[2])
-start = time.perf_counter()
-process = subprocess.Popen(command, stdin=subprocess.DEVNULL)
-_pid, status, usage = os.wait4(process.pid, 0)
-seconds = time.perf_counter() - start
-with open(report, 'w', encoding='utf-8') as handle:
-    json.dump({'seconds': seconds, 'cpu_seconds': usage.ru_utime + usage.ru_stime, 'max_rss_kb': usage.ru_maxrss,
-               'returncode': os.waitstatus_to_exitcode(status)}, handle)
-"""
-
-
-def run_process(command: list[str], env: dict[str, str], cwd: Path, output_path: Path) -> ProcessRun:
-    """Run one process (through LAUNCHER), output (stdout and stderr) to a file; its wall time, CPU time
-    (user + sys, with the children it waited for) and max RSS, from os.wait4 on that one process."""
-    report = cwd / 'launcher-report.json'
-    with open(output_path, 'wb') as out:
-        launcher = subprocess.run([sys.executable, '-c', LAUNCHER, str(report), json.dumps(command)], env=env,
-                                  cwd=str(cwd), stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                  check=False)
-    output = output_path.read_bytes()
-    if launcher.returncode != 0 or not report.exists():
-        raise BenchError('could not run %s: %s' % (shlex.join(command), output.decode(errors='replace')[-2000:]))
-    measured = json.loads(report.read_text(encoding='utf-8'))
-    report.unlink()
-    return ProcessRun(measured['seconds'], measured['cpu_seconds'], measured['max_rss_kb'], measured['returncode'],
-                      output)
-
-
-def ansible_playbook_run(command: list[str], env: dict[str, str], cwd: Path, cpu: list[float]) -> t.Callable[[], None]:
-    def run() -> None:
-        result = run_process(command, env, cwd, cwd / 'playbook-output.txt')
-        if result.returncode != 0:
-            raise BenchError('%s exited with %d:\n%s' % (
-                shlex.join(command), result.returncode, result.output.decode(errors='replace')[-4000:]))
-        cpu.append(result.cpu_seconds)
-    return run
-
-
-def run_module_file(module_file: Path, args: dict[str, t.Any], env: dict[str, str], workdir: Path) -> ProcessRun:
-    """Run a module file as its own process, as Ansible does (args JSON file as argv[1])."""
-    args_file = workdir / 'module-args.json'
-    args_file.write_text(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
-    run = run_process([sys.executable, str(module_file), str(args_file)], env, workdir, workdir / 'module-output.json')
-    if run.returncode != 0:
-        raise BenchError('%s exited with %d: %s' % (module_file.name, run.returncode,
-                                                    run.output.decode(errors='replace')[-2000:]))
-    return run
-
-
-def module_result(run: ProcessRun) -> dict[str, t.Any]:
-    try:
-        result = json.loads(run.output)
-    except ValueError:
-        raise BenchError('the module printed something that is not JSON: %r' % run.output[:500]) from None
-    if result.get('failed'):
-        raise BenchError('the module failed: %s' % result.get('msg'))
-    return result
 
 
 def import_time(statement: str, env: dict[str, str], repeat: int) -> float:
@@ -379,23 +220,6 @@ def machine() -> list[tuple[str, str]]:
     ]
 
 
-def fmt_seconds(value: float) -> str:
-    return '%.3f' % value
-
-
-def spread(times: list[float]) -> str:
-    return '%.3f-%.3f' % (min(times), max(times))
-
-
-def table(header: list[str], rows: list[list[str]]) -> list[str]:
-    lines = ['| ' + ' | '.join(header) + ' |', '|' + '|'.join('---' for _column in header) + '|']
-    return lines + ['| ' + ' | '.join(row) + ' |' for row in rows]
-
-
-def verdict(passed: bool) -> str:
-    return 'PASS' if passed else 'MISS'
-
-
 def evaluate_targets(results: dict[str, t.Any]) -> list[tuple[str, str, str, bool]]:
     """(target, threshold, measured factor, passed) for each target."""
     client, seq = results['client'], statistics.median(results['sequential'])
@@ -407,12 +231,15 @@ def evaluate_targets(results: dict[str, t.Any]) -> list[tuple[str, str, str, boo
     ]
     playbook = results['playbooks']
     uri, module = statistics.median(playbook['uri']), statistics.median(playbook['module'])
-    targets.append((TARGETS_TEXT['module_vs_uri'] + ' (%s sessions)' % format(results['sessions'], ','),
+    targets.append((TARGETS_TEXT['module_vs_uri'] + ' (%s sessions)' % thousands(results['sessions']),
                     '>= 10x', '%.1fx' % (uri / module), uri / module >= 10))
     rss_mb = results['memory']['max_rss_kb'] / 1024
     targets.append((TARGETS_TEXT['rss'] + ('' if results['memory']['sessions'] == 100000 else
-                                           ' (measured at %s sessions)' % format(results['memory']['sessions'], ',')),
+                                           ' (measured at %s sessions)' % thousands(results['memory']['sessions'])),
                     '< 250 MB', '%.1f MB (%.2fx of the limit)' % (rss_mb, rss_mb / 250), rss_mb < 250))
+    targets += counts.targets(results['counts'])
+    targets += many_workspaces.targets(results['many_workspaces'])
+    targets += iam_tokens.targets(results['iam'])
     return targets
 
 
@@ -434,7 +261,7 @@ def render(results: dict[str, t.Any], command: str) -> str:
         '```',
         '',
         'Emulator latency %g ms per API request; %s sessions (%d pages of %d); median of %d runs unless stated.'
-        % (latency, format(sessions, ','), pages, PAGE_SIZE, repeat),
+        % (latency, thousands(sessions), pages, PAGE_SIZE, repeat),
         '',
         '## Targets',
         '',
@@ -454,9 +281,10 @@ def render(results: dict[str, t.Any], command: str) -> str:
     rows.append(['sequential `requests` offset loop, one Session', fmt_seconds(seq_median), spread(seq), fmt_seconds(seq_bound),
                  '%.2fx' % (seq_median / seq_bound), '1.0x'])
     out += table(['what', 'median s', 'min-max s', 'round-trip bound s', 'ratio to bound', 'speed-up vs sequential'], rows)
+    out += before_after.render(results)
     playbook = results['playbooks']
     uri_median = statistics.median(playbook['uri'])
-    out += ['', '## End to end: whole `ansible-playbook` processes (%s sessions)' % format(sessions, ','), '']
+    out += ['', '## End to end: whole `ansible-playbook` processes (%s sessions)' % thousands(sessions), '']
     labels = [
         ('baseline', 'one `ansible.builtin.ping` task (start-up of ansible-playbook, for reference)'),
         ('module', 'one `dataarts.fabric.fabric_session_info` task'),
@@ -472,6 +300,10 @@ def render(results: dict[str, t.Any], command: str) -> str:
         rows.append([label, str(len(times)), fmt_seconds(median), spread(times), '%.1fx' % (uri_median / median), '%.2f' % cpu])
     out += table(['playbook', 'runs', 'median s', 'min-max s', 'uri loop / this', 'CPU s (user+sys, median)'], rows)
     memory, startup = results['memory'], results['startup']
+    out += floor.render(results['floor'], latency, memory)
+    out += counts.render(results['counts'])
+    out += many_workspaces.render(results['many_workspaces'], latency)
+    out += iam_tokens.render(results['iam'], latency)
     out += [
         '',
         '## The module process: peak memory and start-up',
@@ -479,7 +311,7 @@ def render(results: dict[str, t.Any], command: str) -> str:
     ]
     out += table(['measurement', 'value'], [
         ['peak RSS (max RSS) of the module process listing `%s` (%s sessions, default concurrency)'
-         % (memory['workspace'], format(memory['sessions'], ',')), '%.1f MB' % (memory['max_rss_kb'] / 1024)],
+         % (memory['workspace'], thousands(memory['sessions'])), '%.1f MB' % (memory['max_rss_kb'] / 1024)],
         ['wall time of that process', '%.2f s (round-trip bound %.2f s)' % (
             memory['seconds'], round_trip_bound(latency / 1000, memory['sessions'], DEFAULT_CONCURRENCY))],
         ['the same listing in-process (`list_sessions`, concurrency %d, no Ansible around it)' % DEFAULT_CONCURRENCY,
@@ -531,6 +363,12 @@ def render(results: dict[str, t.Any], command: str) -> str:
         ' Wall times of processes are measured by the same launcher. Start-up is the median of %d runs of the same against `%s`'
         ' with the emulator latency set to 0, next to `ansible/modules/ping.py` run the same way; import times are'
         ' the median of %d `python -c` processes.' % (STARTUP_REPEAT, STARTUP_WORKSPACE, STARTUP_REPEAT),
+        floor.METHOD,
+        counts.method(results['pair_repeat']),
+        many_workspaces.METHOD,
+        iam_tokens.METHOD,
+        '- Every process the benchmark starts has `XDG_CACHE_HOME` in a temporary directory, so that none reads or'
+        ' writes the user\'s own token cache.',
         '- The benchmark exits non-zero only when a measurement fails, never for a missed target.',
         '',
     ]
@@ -545,18 +383,23 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument('--latency-ms', type=float, default=20, help='emulator latency per API request (default 20)')
     parser.add_argument('--sessions', type=int, help='sessions in the benchmark workspace (default 10000; 1000 with --quick)')
     parser.add_argument('--repeat', type=int, help='runs per measurement, the median is reported (default 3; 1 with --quick)')
+    parser.add_argument('--pair-repeat', type=int,
+                        help='runs of each play of a compared pair (count_only and the role, big against empty workspace),'
+                             ' interleaved (default 5; 1 with --quick)')
     parser.add_argument('--uri-repeat', type=int, default=1,
                         help='runs of the slow ansible.builtin.uri playbook, at most --repeat (default 1)')
     parser.add_argument('--output', type=Path, help='write the markdown report here (for example docs/performance.md)')
     parser.add_argument('--quick', action='store_true',
-                        help='smoke run: 1000 sessions, one run each, memory measured on ws-10k instead of ws-100k')
+                        help='smoke run: 1000 sessions, one run each, ws-10k instead of ws-100k (memory, floor, counts)')
     args = parser.parse_args(argv)
     if args.sessions is None:
         args.sessions = 1000 if args.quick else 10000
     if args.repeat is None:
         args.repeat = 1 if args.quick else 3
-    if args.sessions < 1 or args.repeat < 1 or args.uri_repeat < 1 or args.latency_ms < 0:
-        parser.error('--sessions, --repeat and --uri-repeat must be at least 1, --latency-ms at least 0')
+    if args.pair_repeat is None:
+        args.pair_repeat = 1 if args.quick else 5
+    if min(args.sessions, args.repeat, args.pair_repeat, args.uri_repeat) < 1 or args.latency_ms < 0:
+        parser.error('--sessions, --repeat, --pair-repeat and --uri-repeat must be at least 1, --latency-ms at least 0')
     return args
 
 
@@ -569,14 +412,7 @@ def display_command(argv: list[str]) -> str:
     return shlex.join(['python', shown] + argv)
 
 
-def measure(args: argparse.Namespace, workdir: Path) -> dict[str, t.Any]:
-    env = clean_environment()
-    collections = collection_root(workdir)
-    sys.path.insert(0, str(collections))
-    os.environ.update({'NO_PROXY': env['NO_PROXY'], 'no_proxy': env['no_proxy']})
-    for name in list(os.environ):
-        if name.lower() in SCRUBBED_NAMES[:3]:
-            del os.environ[name]
+def prepare(args: argparse.Namespace, workdir: Path, emulator: Emulator, env: dict[str, str], collections: Path) -> Bench:
     config = workdir / 'ansible.cfg'
     config.write_text('')
     ansible_env = dict(env, ANSIBLE_COLLECTIONS_PATH=str(collections), ANSIBLE_CONFIG=str(config),
@@ -584,89 +420,129 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, t.Any]:
                        ANSIBLE_REMOTE_TMP=str(workdir / 'ansible-remote-tmp'),
                        ANSIBLE_NOCOLOR='1')
     module_env = dict(env, PYTHONPATH=os.pathsep.join([str(collections)] + ([env['PYTHONPATH']] if env.get('PYTHONPATH') else [])))
-    ansible_playbook = find_ansible_playbook()
-    memory_workspace = MEMORY_WORKSPACE_QUICK if args.quick else MEMORY_WORKSPACE
-    latency = args.latency_ms / 1000
+    return Bench(workdir=workdir, collections=collections, emulator=emulator, ansible_playbook=find_ansible_playbook(),
+                 env=env, ansible_env=ansible_env, module_env=module_env, latency_ms=args.latency_ms,
+                 repeat=args.repeat, pair_repeat=args.pair_repeat, quick=args.quick)
+
+
+def measure_client(bench: Bench, sessions: int) -> dict[str, t.Any]:
+    log('client listing, %d sessions' % sessions)
+    client: dict[int, dict[str, t.Any]] = {}
+    client_listing(bench.base, BENCH_WORKSPACE, sessions, DEFAULT_CONCURRENCY)()  # warm-up, untimed
+    for concurrency in CONCURRENCIES:
+        times = repeat_timed('client c=%d' % concurrency, bench.repeat,
+                             client_listing(bench.base, BENCH_WORKSPACE, sessions, concurrency))
+        bound = round_trip_bound(bench.latency, sessions, concurrency)
+        client[concurrency] = {'times': times, 'bound': bound,
+                               'ratio': statistics.median(times) / bound if bound else float('nan')}
+    return client
+
+
+def measure_playbooks(bench: Bench, sessions: int, uri_repeat: int) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    log('playbooks')
+    wall: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
+    for name, plays in playbooks(bench.base, BENCH_WORKSPACE, sessions).items():
+        runner = playbook_runner(bench, name, plays)
+        repeat = min(bench.repeat, uri_repeat) if name == 'uri' else bench.repeat
+        runs: list[ProcessRun] = []
+        wall[name] = repeat_timed('playbook ' + name, repeat, lambda runner=runner, runs=runs: runs.append(runner()))
+        cpu[name] = [run.cpu_seconds for run in runs]
+    return wall, cpu
+
+
+def module_file(bench: Bench) -> Path:
+    return bench.collections / 'ansible_collections' / 'dataarts' / 'fabric' / 'plugins' / 'modules' / 'fabric_session_info.py'
+
+
+def measure_memory(bench: Bench, workspace: str) -> dict[str, t.Any]:
+    log('module memory, %s' % workspace)
+    module_args = {'workspace_id': workspace, 'endpoint': bench.base, 'auth_token': TOKEN}
+    run = run_module_file(module_file(bench), module_args, bench.module_env, bench.workdir)
+    result = module_result(run)
+    expected = result.get('total')
+    check_count('the module on %s' % workspace, len(result.get('sessions', [])), expected)
+    memory = {'workspace': workspace, 'sessions': expected, 'max_rss_kb': run.max_rss_kb,
+              'seconds': run.seconds, 'output_bytes': len(run.output)}
+    log('module peak RSS %.1f MB, %.2f s' % (run.max_rss_kb / 1024, run.seconds))
+    # The same listing without Ansible around it: what the module adds is start-up and returning the result.
+    memory['in_process_seconds'] = repeat_timed(
+        'client c=%d on %s' % (DEFAULT_CONCURRENCY, workspace), 1,
+        client_listing(bench.base, workspace, expected, DEFAULT_CONCURRENCY))[0]
+    return memory
+
+
+def measure_startup(bench: Bench) -> dict[str, t.Any]:
+    """At emulator latency 0: the module against ws-one, ansible.builtin.ping, and import times."""
+    log('module start-up')
+    previous_latency = bench.emulator.latency_ms
+    bench.emulator.set_latency(0)
+    try:
+        import ansible.modules.ping
+        # A copy: run from its own folder, ping.py would put ansible/modules (copy.py, tempfile.py) first on sys.path.
+        ping_file = bench.workdir / 'bare-module' / 'ping.py'
+        ping_file.parent.mkdir()
+        shutil.copyfile(ansible.modules.ping.__file__, ping_file)
+        startup_args = {'workspace_id': STARTUP_WORKSPACE, 'endpoint': bench.base, 'auth_token': TOKEN}
+        module_runs = [run_module_file(module_file(bench), startup_args, bench.module_env, bench.workdir)
+                       for _index in range(STARTUP_REPEAT)]
+        for module_run in module_runs:
+            check_count('the module on %s' % STARTUP_WORKSPACE, len(module_result(module_run)['sessions']), 1)
+        ping_runs = [run_module_file(ping_file, {}, bench.module_env, bench.workdir) for _index in range(STARTUP_REPEAT)]
+        for ping_run in ping_runs:
+            if module_result(ping_run).get('ping') != 'pong':
+                raise BenchError('ansible.builtin.ping did not answer pong')
+    finally:
+        bench.emulator.set_latency(previous_latency)
+    module_env = bench.module_env
+    return {
+        'module_seconds': statistics.median(r.seconds for r in module_runs),
+        'module_rss_kb': statistics.median(r.max_rss_kb for r in module_runs),
+        'ping_seconds': statistics.median(r.seconds for r in ping_runs),
+        'ping_rss_kb': statistics.median(r.max_rss_kb for r in ping_runs),
+        'import_module': import_time('import ansible_collections.dataarts.fabric.plugins.modules.fabric_session_info',
+                                     module_env, STARTUP_REPEAT),
+        'import_basic': import_time('import ansible.module_utils.basic', module_env, STARTUP_REPEAT),
+        'import_nothing': import_time('pass', module_env, STARTUP_REPEAT),
+    }
+
+
+def measure(args: argparse.Namespace, workdir: Path) -> dict[str, t.Any]:
+    env = clean_environment()
+    # No process of the benchmark reads or writes the user's own token cache.
+    env['XDG_CACHE_HOME'] = str(workdir / 'xdg-cache')
+    collections = collection_root(workdir)
+    sys.path.insert(0, str(collections))
+    os.environ.update({'NO_PROXY': env['NO_PROXY'], 'no_proxy': env['no_proxy']})
+    for name in list(os.environ):
+        if name.lower() in ('http_proxy', 'https_proxy', 'all_proxy'):
+            del os.environ[name]
+    big_workspace = MEMORY_WORKSPACE_QUICK if args.quick else MEMORY_WORKSPACE
     results: dict[str, t.Any] = {'latency_ms': args.latency_ms, 'sessions': args.sessions, 'repeat': args.repeat,
-                                 'machine': machine(), 'load_start': load_average()}
+                                 'pair_repeat': args.pair_repeat, 'machine': machine(), 'load_start': load_average()}
     log('load average %s on %s CPUs' % (results['load_start'], os.cpu_count()))
 
     log('starting the emulator')
     emulator = Emulator(workdir, args.latency_ms, {BENCH_WORKSPACE: args.sessions}, env)
     try:
-        base = emulator.base_url
-        log('emulator at %s: %s' % (base, json.dumps(emulator.control('GET', 'workspaces'))[:300]))
+        bench = prepare(args, workdir, emulator, env, collections)
+        log('emulator at %s: %s' % (bench.base, str(emulator.control('GET', 'workspaces'))[:300]))
         # Generate the workspaces before anything is timed (the emulator builds them on first access).
-        sequential_requests(base, STARTUP_WORKSPACE, 1)()
+        sequential_requests(bench.base, STARTUP_WORKSPACE, 1)()
+        big_sessions = len(emulator.sessions(big_workspace))
 
-        log('client listing, %d sessions' % args.sessions)
-        client: dict[int, dict[str, t.Any]] = {}
-        client_listing(base, BENCH_WORKSPACE, args.sessions, DEFAULT_CONCURRENCY)()  # warm-up, untimed
-        for concurrency in CONCURRENCIES:
-            times = repeat_timed('client c=%d' % concurrency, args.repeat,
-                                 client_listing(base, BENCH_WORKSPACE, args.sessions, concurrency))
-            bound = round_trip_bound(latency, args.sessions, concurrency)
-            client[concurrency] = {'times': times, 'bound': bound,
-                                   'ratio': statistics.median(times) / bound if bound else float('nan')}
-        results['client'] = client
+        results['client'] = measure_client(bench, args.sessions)
         results['sequential'] = repeat_timed('sequential requests', args.repeat,
-                                             sequential_requests(base, BENCH_WORKSPACE, args.sessions))
-
-        log('playbooks')
-        playbook_times: dict[str, list[float]] = {}
-        playbook_cpu: dict[str, list[float]] = {}
-        for name, play in playbooks(base, BENCH_WORKSPACE, args.sessions).items():
-            path = workdir / ('%s.yml' % name)
-            path.write_text(json.dumps(play, indent=2))
-            command = [sys.executable, ansible_playbook, '-i', 'localhost,', '-c', 'local', str(path)]
-            repeat = min(args.repeat, args.uri_repeat) if name == 'uri' else args.repeat
-            cpu: list[float] = []
-            playbook_times[name] = repeat_timed('playbook ' + name, repeat, ansible_playbook_run(command, ansible_env, workdir, cpu))
-            playbook_cpu[name] = cpu
-        results['playbooks'] = playbook_times
-        results['playbooks_cpu'] = playbook_cpu
-
-        log('module memory, %s' % memory_workspace)
-        module_file = collections / 'ansible_collections' / 'dataarts' / 'fabric' / 'plugins' / 'modules' / 'fabric_session_info.py'
-        module_args = {'workspace_id': memory_workspace, 'endpoint': base, 'auth_token': TOKEN}
-        run = run_module_file(module_file, module_args, module_env, workdir)
-        result = module_result(run)
-        expected = result.get('total')
-        check_count('the module on %s' % memory_workspace, len(result.get('sessions', [])), expected)
-        results['memory'] = {'workspace': memory_workspace, 'sessions': expected, 'max_rss_kb': run.max_rss_kb,
-                             'seconds': run.seconds, 'output_bytes': len(run.output)}
-        log('module peak RSS %.1f MB, %.2f s' % (run.max_rss_kb / 1024, run.seconds))
-        # The same listing without Ansible around it: what the module adds is start-up and returning the result.
-        results['memory']['in_process_seconds'] = repeat_timed(
-            'client c=%d on %s' % (DEFAULT_CONCURRENCY, memory_workspace), 1,
-            client_listing(base, memory_workspace, expected, DEFAULT_CONCURRENCY))[0]
-
-        log('module start-up')
-        emulator.control('POST', 'latency', {'ms': 0})
-        import ansible.modules.ping
-        # A copy: run from its own folder, ping.py would put ansible/modules (copy.py, tempfile.py) first on sys.path.
-        ping_file = workdir / 'bare-module' / 'ping.py'
-        ping_file.parent.mkdir()
-        shutil.copyfile(ansible.modules.ping.__file__, ping_file)
-        startup_args = dict(module_args, workspace_id=STARTUP_WORKSPACE)
-        module_runs = [run_module_file(module_file, startup_args, module_env, workdir) for _index in range(STARTUP_REPEAT)]
-        for module_run in module_runs:
-            check_count('the module on %s' % STARTUP_WORKSPACE, len(module_result(module_run)['sessions']), 1)
-        ping_runs = [run_module_file(ping_file, {}, module_env, workdir) for _index in range(STARTUP_REPEAT)]
-        for ping_run in ping_runs:
-            if module_result(ping_run).get('ping') != 'pong':
-                raise BenchError('ansible.builtin.ping did not answer pong')
-        results['startup'] = {
-            'module_seconds': statistics.median(r.seconds for r in module_runs),
-            'module_rss_kb': statistics.median(r.max_rss_kb for r in module_runs),
-            'ping_seconds': statistics.median(r.seconds for r in ping_runs),
-            'ping_rss_kb': statistics.median(r.max_rss_kb for r in ping_runs),
-            'import_module': import_time('import ansible_collections.dataarts.fabric.plugins.modules.fabric_session_info',
-                                         module_env, STARTUP_REPEAT),
-            'import_basic': import_time('import ansible.module_utils.basic', module_env, STARTUP_REPEAT),
-            'import_nothing': import_time('pass', module_env, STARTUP_REPEAT),
-        }
-        emulator.control('POST', 'latency', {'ms': args.latency_ms})
+                                             sequential_requests(bench.base, BENCH_WORKSPACE, args.sessions))
+        results['playbooks'], results['playbooks_cpu'] = measure_playbooks(bench, args.sessions, args.uri_repeat)
+        results['memory'] = measure_memory(bench, big_workspace)
+        floor_sizes = [(BENCH_WORKSPACE, args.sessions)] + ([(big_workspace, big_sessions)]
+                                                            if big_sessions != args.sessions else [])
+        results['floor'] = floor.measure(bench, floor_sizes)
+        results['many_workspaces'] = many_workspaces.measure(bench)
+        results['iam'] = iam_tokens.measure(bench)
+        results['startup'] = measure_startup(bench)
+        results['counts'] = counts.measure(bench, big_workspace, big_sessions)
     finally:
         emulator.stop()
     results['load_end'] = load_average()

@@ -34,8 +34,8 @@ MAX_COUNT_EXTRA_SECONDS = 0.3
 # them for its message), and rules the big workspace passes (only counts are read).
 ROLE_RULES = {
     'default rules (`fail_statuses: [FAIL]`)': {},
-    'rules that pass (`fail_statuses: []`, `max_running: 1000000`)': {'session_check_fail_statuses': [],
-                                                                       'session_check_max_running': 1000000},
+    'rules that pass (`fail_statuses: []`, `max_running: 1000000`)': {
+        'session_check_fail_statuses': [], 'session_check_max_running': 1000000},
 }
 
 
