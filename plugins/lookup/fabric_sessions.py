@@ -112,6 +112,13 @@ from ansible_collections.dataarts.fabric.plugins.plugin_utils.lookup_options imp
 display = Display()
 
 
+def _counts(workspace_id, result):
+    """One workspace's counts, as count_only returns them: the result without its (empty) sessions."""
+    counts = {'workspace_id': workspace_id}
+    counts.update((key, value) for key, value in result.items() if key != 'sessions')
+    return counts
+
+
 class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
@@ -126,9 +133,7 @@ class LookupModule(LookupBase):
             redactor.include(client.redactor)
             listings = run_queries(client, queries, display.warning, config.connection.concurrency)
         if config.query.count_only:
-            return [dict(workspace_id=query.workspace_id, **{key: value for key, value in listing.as_result().items()
-                                                              if key != 'sessions'})
-                    for query, listing in zip(queries, listings)]
+            return [_counts(query.workspace_id, listing.as_result()) for query, listing in zip(queries, listings)]
         return [
             {**session, 'workspace_id': query.workspace_id}
             for query, listing in zip(queries, listings)

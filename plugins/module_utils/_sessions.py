@@ -368,7 +368,7 @@ def count_sessions(client: FabricHttpClient, query: SessionQuery, concurrency: i
         return total, any(not query.matches(session, status) for session in sessions[:1])
 
     results = _in_parallel(count, asked, concurrency)
-    listing = SessionListing(counted={status: total for status, (total, _) in zip(statuses, results)})
+    listing = SessionListing(counted={status: total for status, (total, _mismatched) in zip(statuses, results)})
     listing.total = results[-1][0] if asked[-1] is None else sum(listing.counted.values())
     where = 'workspace %s' % query.workspace_id
     if any(mismatched for _total, mismatched in results):

@@ -627,12 +627,15 @@ def open_client(connection: 'Connection', agent: str) -> FabricHttpClient:
     def exchange_password() -> tuple[str, datetime.datetime | None]:
         return client.fetch_iam_token(t.cast(str, connection.iam_url), password_auth_body(connection.credentials))
 
+    def note(warning: str) -> None:  # the client is made below: this reaches it once it exists
+        client.note(warning)
+
     credentials = connection.credentials
     cache = None
     if credentials.kind == 'password' and connection.token_cache:
         cache = TokenCache(identity_key(connection.iam_url, credentials.domain_name, credentials.username,
                                         credentials.project_id, credentials.project_name, credentials.password),
-                           warn=lambda warning: client.note(warning))
+                           warn=note)
     client = FabricHttpClient(
         connection.base_url,
         identity_for(credentials, exchange_password, cache),

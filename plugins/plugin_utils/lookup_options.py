@@ -53,8 +53,8 @@ def _refuse_unknown(direct: t.Mapping[str, t.Any]) -> None:
         for name in unknown:
             close = difflib.get_close_matches(name, OPTION_NAMES, n=1)
             hints.append('%s%s' % (name, ' (did you mean %s?)' % close[0] if close else ''))
-        raise FabricError('unknown keyword argument%s of the lookup: %s' % ('s' if len(unknown) > 1 else '',
-                                                                           ', '.join(hints)))
+        plural = 's' if len(unknown) > 1 else ''
+        raise FabricError('unknown keyword argument%s of the lookup: %s' % (plural, ', '.join(hints)))
 
 
 def _rendered_variables(plugin: AnsiblePlugin, variables: t.Mapping[str, t.Any] | None) -> dict[str, t.Any]:

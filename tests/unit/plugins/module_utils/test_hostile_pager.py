@@ -193,8 +193,12 @@ def test_a_complete_honest_listing_has_no_warning_and_no_extra_request():
 def test_a_repeated_page_of_sessions_without_ids_ends_the_listing():
     sessions = [{'status': 'RUNNING', 'n': index} for index in range(100)]
     service = Service(sessions, 'constant', 10 ** 9, None, 0, False, False, None)
-    service.get_json = lambda path, pairs, real=service.get_json: real(path, [(k, '0' if k == 'offset' else v)
-                                                                             for k, v in pairs])
+    real = service.get_json
+
+    def ignoring_the_offset(path, pairs):
+        return real(path, [(name, '0' if name == 'offset' else value) for name, value in pairs])
+
+    service.get_json = ignoring_the_offset
     listing = list_sessions(service, SessionQuery('ws-1', Query()), concurrency=4)
     assert len(listing.sessions) == 100 and len(service.requests) < 20
     assert any('ignore the offset' in warning for warning in listing.warnings)

@@ -23,6 +23,7 @@ from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
 
 SECRETS = {'auth_token': 'T0KEN-VALUE', 'secret_key': 'SK-VALUE', 'security_token': 'ST-VALUE'}
 
+
 def test_lists_every_session_with_total_and_counts(mock, capsys):
     sessions = make_sessions(230)
     fake = FakeFabric(mock, {'ws-1': sessions})
