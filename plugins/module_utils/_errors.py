@@ -197,7 +197,7 @@ class Redactor:
         """Service text is cut to its documented length before it gets here: a secret that stood across the cut
         is only a prefix now, which no written form matches. Any prefix of 4 or more characters of a secret
         right before a cut is removed."""
-        for mark in (CUT_MARK.split('%')[0], '...'):
+        for mark in (CUT_MARK.split('%', maxsplit=1)[0], '...'):
             position = text.find(mark)
             while position >= 0:
                 for secret in self._secrets:

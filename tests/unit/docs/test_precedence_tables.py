@@ -36,7 +36,7 @@ def guide_rows():
         for index, name in enumerate(re.findall(r'``([a-z_]+)``', names)):
             found = ENV_NAME.findall(variables)
             # a row of several options lists each option's variables joined by '/', in the options' order
-            groups = [group for group in re.split(r',\s*(?=``(?:DATAARTS|HUAWEICLOUD|HW|ANSIBLE_HWC))', variables)]
+            groups = re.split(r',\s*(?=``(?:DATAARTS|HUAWEICLOUD|HW|ANSIBLE_HWC))', variables)
             rows[name] = ENV_NAME.findall(groups[index]) if len(groups) > 1 and ',' in names else found
     return rows
 
