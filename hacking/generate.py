@@ -9,7 +9,7 @@ From plugins/module_utils/_option_table.py (CONNECTION_OPTIONS, QUERY_OPTIONS) a
     meta/argument_specs.yml, what tasks/main.yml passes to the module, the list in defaults/main.yml and the
     table in README.md.
 ansible-test's yamllint reads doc fragments as literal strings, so the table cannot feed them at import time.
-tests/unit/hacking/test_generate.py fails when a file differs from what this script would write.
+tests/unit/generated/test_generate.py fails when a file differs from what this script would write.
 Run it after changing the table:  python hacking/generate.py  (with --check: only report stale files)
 """
 

@@ -5,7 +5,7 @@
 
 """The doc fragments are rendered from the option table and its notes: this fails when they drift apart.
 
-tests/unit/hacking/test_generate.py compares the files byte for byte; these tests say what differs.
+tests/unit/generated/test_generate.py compares the files byte for byte; these tests say what differs.
 """
 
 from __future__ import annotations
