@@ -28,6 +28,7 @@ REDACTED = '********'
 PATTERN_MAX_CHARS = 512
 ESCAPE_MARKERS = ('%', '\\', '&#', '+')
 PREFIX_MIN_CHARS = 4
+CUT_MARKS_MAX = 8
 CUT_MARK = ' [cut: %d characters in all]'
 # Characters that move the cursor, clear the screen or reorder text on a terminal.
 _BIDI_CONTROLS = frozenset('\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069')
@@ -196,18 +197,36 @@ class Redactor:
     def _cut_prefixes(self, text: str) -> str:
         """Service text is cut to its documented length before it gets here: a secret that stood across the cut
         is only a prefix now, which no written form matches. Any prefix of 4 or more characters of a secret
-        right before a cut is removed."""
-        for mark in (CUT_MARK.split('%', maxsplit=1)[0], '...'):
-            position = text.find(mark)
-            while position >= 0:
-                for secret in self._secrets:
-                    for length in range(min(len(secret) - 1, position), PREFIX_MIN_CHARS - 1, -1):
-                        if text[position - length:position] == secret[:length]:
-                            text = text[:position - length] + REDACTED + text[position:]
-                            position += len(REDACTED) - length
-                            break
-                position = text.find(mark, position + len(mark))
+        right before a cut is removed. The marks looked at are bounded (the service can write '...' itself), and
+        only places where the secret's first characters stand are compared."""
+        marks: list[int] = []
+        for mark in (CUT_MARK.split('%', maxsplit=1)[0], '...'):  # the cuts this collection makes end a field
+            position = text.rfind(mark)
+            found = 0
+            while position >= 0 and found < CUT_MARKS_MAX:
+                marks.append(position)
+                found += 1
+                position = text.rfind(mark, 0, position)
+        for position in sorted(marks, reverse=True):  # from the end, so earlier positions stay valid
+            for secret in self._secrets:
+                start = self._prefix_start(text, position, secret)
+                if start is not None:
+                    text = text[:start] + REDACTED + text[position:]
+                    break
         return text
+
+    @staticmethod
+    def _prefix_start(text: str, end: int, secret: str) -> int | None:
+        """Where the longest prefix of ``secret`` that ends at ``end`` starts, if one of 4 or more characters does."""
+        head = secret[:PREFIX_MIN_CHARS]
+        if len(secret) <= PREFIX_MIN_CHARS:
+            return None
+        candidate = text.find(head, max(0, end - len(secret) + 1), end)
+        while 0 <= candidate <= end - PREFIX_MIN_CHARS:
+            if secret.startswith(text[candidate:end]):
+                return candidate
+            candidate = text.find(head, candidate + 1, end)
+        return None
 
     def value(self, value: t.Any) -> t.Any:
         return self.text(value) if isinstance(value, str) else value
