@@ -12,7 +12,7 @@ import json
 from urllib.parse import quote
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.dataarts.fabric.plugins.module_utils._config import SECRET_OPTIONS, load_config
@@ -38,6 +38,15 @@ def refused(**given):
     with pytest.raises(FabricError) as caught:
         load_config(raw(**given), environ={})
     return str(caught.value)
+
+
+# A secret that is a piece of the message's own words ('ca_p' in 'ca_path') is no leak: such examples are
+# skipped by comparing with the message a placeholder secret of the same length gets.
+PLACEHOLDER = 'Q'
+
+
+def coincides(forms, message_for_placeholder):
+    return any(form in message_for_placeholder for form in forms)
 
 
 def every_form(secret):
@@ -67,22 +76,28 @@ def test_white_space_around_a_secret_is_stripped(option, secret, before, after):
 @given(option=st.sampled_from(sorted(AUTH)), head=secret_text, inner=control, tail=secret_text)
 def test_control_characters_inside_a_secret_are_refused_without_echoing_it(option, head, inner, tail):
     secret = head + inner + tail
+    forms = every_form(secret) | {head, tail}
+    neutral = PLACEHOLDER * len(head) + inner + PLACEHOLDER * len(tail)
+    assume(not coincides(forms, refused(**dict(AUTH[option], **{option: neutral}))))
     message = refused(**dict(AUTH[option], **{option: secret}))
     assert option in message and 'control characters' in message
-    for form in every_form(secret) | {head, tail}:
+    for form in forms:
         assert form not in message
 
 
 @settings(max_examples=100, deadline=None)
 @given(secret=secret_text, where=st.sampled_from(['endpoint', 'region', 'page_size', 'proxy', 'ca_path']))
 def test_no_refusal_shows_a_secret_configured_beside_it(secret, where):
-    bad = {'endpoint': 'http://[::1', 'region': 'Bad_Region', 'page_size': True,
-           'proxy': 'ftp://u:%s@proxy' % secret, 'ca_path': '/nonexistent/ca.pem'}[where]
-    values = raw(auth_token=None, access_key='AKEXAMPLE', secret_key=secret, **{where: bad})
-    with pytest.raises(FabricError) as caught:
-        load_config(values, environ={})
-    text = Redactor([secret]).text(str(caught.value))
-    assert text == str(caught.value), 'the message held the secret'
+    def message_with(secret_key):
+        bad = {'endpoint': 'http://[::1', 'region': 'Bad_Region', 'page_size': True,
+               'proxy': 'ftp://u:%s@proxy' % secret_key, 'ca_path': '/nonexistent/ca.pem'}[where]
+        return refused(auth_token=None, access_key='AKEXAMPLE', secret_key=secret_key, **{where: bad})
+
+    neutral = message_with(PLACEHOLDER * len(secret))
+    assume(not coincides(every_form(secret), neutral))
+    message = message_with(secret)
+    assert Redactor([secret]).text(message) == message, 'the message held the secret'
+    assert message == neutral, 'the message depends on the secret'
 
 
 @pytest.mark.parametrize('given,message', [
