@@ -26,7 +26,7 @@ options:
     description:
     - Huawei Cloud region name, for example V(cn-north-4), used to derive O(endpoint) when that is not set.
     - When not set, the first of the environment variables E(HW_REGION_NAME), E(ANSIBLE_HWC_REGION) that is set
-      is used.
+      (and not blank) is used.
     type: str
   cloud:
     description:
@@ -34,7 +34,8 @@ options:
       set it for dedicated and private clouds.'
     - When not set, V(myhuaweicloud.eu) for the European site (regions whose name starts with V(eu-west-1), such
       as V(eu-west-101)) and V(myhuaweicloud.com) everywhere else.
-    - When not set, the first of the environment variables E(HW_CLOUD), E(ANSIBLE_HWC_CLOUD) that is set is used.
+    - When not set, the first of the environment variables E(HW_CLOUD), E(ANSIBLE_HWC_CLOUD) that is set (and not
+      blank) is used.
     type: str
   profile:
     description:
@@ -55,27 +56,27 @@ options:
     - 'One of the three ways to authenticate, with O(access_key) and O(secret_key), and with O(username), O(password)
       and O(domain_name): configure exactly one.'
     - When not set, the first of the environment variables E(DATAARTS_FABRIC_AUTH_TOKEN), E(HW_AUTH_TOKEN) that
-      is set is used.
+      is set (and not blank) is used.
     type: str
   access_key:
     description:
     - Access key ID (AK) used to sign every request with C(SDK-HMAC-SHA256), as the official SDKs do.
     - Requires O(secret_key). One of the three ways to authenticate (see O(auth_token)).
     - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_AK), E(HW_ACCESS_KEY), E(ANSIBLE_HWC_ACCESS_KEY)
-      that is set is used.
+      that is set (and not blank) is used.
     type: str
   secret_key:
     description:
     - Secret access key (SK) paired with O(access_key). It signs requests and is never sent.
     - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_SK), E(HW_SECRET_KEY), E(ANSIBLE_HWC_SECRET_KEY)
-      that is set is used.
+      that is set (and not blank) is used.
     type: str
   security_token:
     description:
     - Security token of temporary AK/SK credentials, sent and signed as C(X-Security-Token).
     - Only used with O(access_key) and O(secret_key).
     - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_SECURITY_TOKEN), E(HW_SECURITY_TOKEN)
-      that is set is used.
+      that is set (and not blank) is used.
     type: str
   project_id:
     description:
@@ -83,7 +84,7 @@ options:
       the token is scoped to.
     - The API gateway rejects signed requests without it for project-level services such as this one.
     - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_PROJECT_ID), E(HW_PROJECT_ID), E(ANSIBLE_HWC_PROJECT_ID)
-      that is set is used.
+      that is set (and not blank) is used.
     type: str
   username:
     description:
@@ -92,26 +93,26 @@ options:
     - The token is shared by every page, term and lookup call, and by later tasks and plays while it is valid (see
       O(token_cache)); when the API answers HTTP 401 it is fetched again once.
     - When not set, the first of the environment variables E(DATAARTS_FABRIC_USERNAME), E(HW_USER_NAME) that is
-      set is used.
+      set (and not blank) is used.
     type: str
   password:
     description:
     - Password of O(username). It is only sent to O(iam_endpoint), never logged.
     - When not set, the first of the environment variables E(DATAARTS_FABRIC_PASSWORD), E(HW_PASSWORD) that is set
-      is used.
+      (and not blank) is used.
     type: str
   domain_name:
     description:
     - Account (domain) name that O(username) belongs to.
     - When not set, the first of the environment variables E(DATAARTS_FABRIC_DOMAIN_NAME), E(HW_DOMAIN_NAME) that
-      is set is used.
+      is set (and not blank) is used.
     type: str
   project_name:
     description:
     - Project name, for example V(cn-north-4), scoping the token fetched with O(username) and O(password) when O(project_id)
       is not set.
     - When not set, the first of the environment variables E(DATAARTS_FABRIC_PROJECT_NAME), E(HW_PROJECT_NAME) that
-      is set is used.
+      is set (and not blank) is used.
     type: str
   iam_endpoint:
     description:
@@ -119,7 +120,7 @@ options:
     - With or without the trailing C(/v3) (as the Terraform provider writes E(HW_AUTH_URL)).
     - When not set, it is derived from O(region) as C(https://iam.{region}.{cloud}) (see O(cloud)).
     - When not set, the first of the environment variables E(DATAARTS_FABRIC_IAM_ENDPOINT), E(HW_AUTH_URL) that
-      is set is used.
+      is set (and not blank) is used.
     type: str
   validate_certs:
     description:
@@ -180,9 +181,8 @@ options:
       password, so that a changed password never reuses a token. A file not owned by the user, or open to others,
       is ignored with a warning.
     - Set to V(false) to ask IAM for a new token in every task.
-    - When not set, the environment variable E(DATAARTS_FABRIC_TOKEN_CACHE) is used.
+    - When not set, the environment variable E(DATAARTS_FABRIC_TOKEN_CACHE) is used, and when that is not set, V(true).
     type: bool
-    default: true
   retry_backoff:
     description:
     - Seconds of the first wait before a retry; each further retry waits up to twice as long (with random jitter,
@@ -220,19 +220,14 @@ options:
     - One of O(endpoint) and O(region) is required.
     - When not set, the environment variable E(DATAARTS_FABRIC_ENDPOINT) is used.
     type: str
-    env:
-    - name: DATAARTS_FABRIC_ENDPOINT
     vars:
     - name: fabric_endpoint
   region:
     description:
     - Huawei Cloud region name, for example V(cn-north-4), used to derive O(endpoint) when that is not set.
     - When not set, the first of the environment variables E(HW_REGION_NAME), E(ANSIBLE_HWC_REGION) that is set
-      is used.
+      (and not blank) is used.
     type: str
-    env:
-    - name: ANSIBLE_HWC_REGION
-    - name: HW_REGION_NAME
     vars:
     - name: fabric_region
   cloud:
@@ -241,11 +236,9 @@ options:
       set it for dedicated and private clouds.'
     - When not set, V(myhuaweicloud.eu) for the European site (regions whose name starts with V(eu-west-1), such
       as V(eu-west-101)) and V(myhuaweicloud.com) everywhere else.
-    - When not set, the first of the environment variables E(HW_CLOUD), E(ANSIBLE_HWC_CLOUD) that is set is used.
+    - When not set, the first of the environment variables E(HW_CLOUD), E(ANSIBLE_HWC_CLOUD) that is set (and not
+      blank) is used.
     type: str
-    env:
-    - name: ANSIBLE_HWC_CLOUD
-    - name: HW_CLOUD
     vars:
     - name: fabric_cloud
   profile:
@@ -261,8 +254,6 @@ options:
       or use environment variables.
     - When not set, the environment variable E(HW_PROFILE) is used.
     type: str
-    env:
-    - name: HW_PROFILE
     vars:
     - name: fabric_profile
   auth_token:
@@ -271,11 +262,8 @@ options:
     - 'One of the three ways to authenticate, with O(access_key) and O(secret_key), and with O(username), O(password)
       and O(domain_name): configure exactly one.'
     - When not set, the first of the environment variables E(DATAARTS_FABRIC_AUTH_TOKEN), E(HW_AUTH_TOKEN) that
-      is set is used.
+      is set (and not blank) is used.
     type: str
-    env:
-    - name: HW_AUTH_TOKEN
-    - name: DATAARTS_FABRIC_AUTH_TOKEN
     vars:
     - name: fabric_auth_token
   access_key:
@@ -283,24 +271,16 @@ options:
     - Access key ID (AK) used to sign every request with C(SDK-HMAC-SHA256), as the official SDKs do.
     - Requires O(secret_key). One of the three ways to authenticate (see O(auth_token)).
     - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_AK), E(HW_ACCESS_KEY), E(ANSIBLE_HWC_ACCESS_KEY)
-      that is set is used.
+      that is set (and not blank) is used.
     type: str
-    env:
-    - name: ANSIBLE_HWC_ACCESS_KEY
-    - name: HW_ACCESS_KEY
-    - name: HUAWEICLOUD_SDK_AK
     vars:
     - name: fabric_access_key
   secret_key:
     description:
     - Secret access key (SK) paired with O(access_key). It signs requests and is never sent.
     - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_SK), E(HW_SECRET_KEY), E(ANSIBLE_HWC_SECRET_KEY)
-      that is set is used.
+      that is set (and not blank) is used.
     type: str
-    env:
-    - name: ANSIBLE_HWC_SECRET_KEY
-    - name: HW_SECRET_KEY
-    - name: HUAWEICLOUD_SDK_SK
     vars:
     - name: fabric_secret_key
   security_token:
@@ -308,11 +288,8 @@ options:
     - Security token of temporary AK/SK credentials, sent and signed as C(X-Security-Token).
     - Only used with O(access_key) and O(secret_key).
     - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_SECURITY_TOKEN), E(HW_SECURITY_TOKEN)
-      that is set is used.
+      that is set (and not blank) is used.
     type: str
-    env:
-    - name: HW_SECURITY_TOKEN
-    - name: HUAWEICLOUD_SDK_SECURITY_TOKEN
     vars:
     - name: fabric_security_token
   project_id:
@@ -321,12 +298,8 @@ options:
       the token is scoped to.
     - The API gateway rejects signed requests without it for project-level services such as this one.
     - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_PROJECT_ID), E(HW_PROJECT_ID), E(ANSIBLE_HWC_PROJECT_ID)
-      that is set is used.
+      that is set (and not blank) is used.
     type: str
-    env:
-    - name: ANSIBLE_HWC_PROJECT_ID
-    - name: HW_PROJECT_ID
-    - name: HUAWEICLOUD_SDK_PROJECT_ID
     vars:
     - name: fabric_project_id
   username:
@@ -336,33 +309,24 @@ options:
     - The token is shared by every page, term and lookup call, and by later tasks and plays while it is valid (see
       O(token_cache)); when the API answers HTTP 401 it is fetched again once.
     - When not set, the first of the environment variables E(DATAARTS_FABRIC_USERNAME), E(HW_USER_NAME) that is
-      set is used.
+      set (and not blank) is used.
     type: str
-    env:
-    - name: HW_USER_NAME
-    - name: DATAARTS_FABRIC_USERNAME
     vars:
     - name: fabric_username
   password:
     description:
     - Password of O(username). It is only sent to O(iam_endpoint), never logged.
     - When not set, the first of the environment variables E(DATAARTS_FABRIC_PASSWORD), E(HW_PASSWORD) that is set
-      is used.
+      (and not blank) is used.
     type: str
-    env:
-    - name: HW_PASSWORD
-    - name: DATAARTS_FABRIC_PASSWORD
     vars:
     - name: fabric_password
   domain_name:
     description:
     - Account (domain) name that O(username) belongs to.
     - When not set, the first of the environment variables E(DATAARTS_FABRIC_DOMAIN_NAME), E(HW_DOMAIN_NAME) that
-      is set is used.
+      is set (and not blank) is used.
     type: str
-    env:
-    - name: HW_DOMAIN_NAME
-    - name: DATAARTS_FABRIC_DOMAIN_NAME
     vars:
     - name: fabric_domain_name
   project_name:
@@ -370,11 +334,8 @@ options:
     - Project name, for example V(cn-north-4), scoping the token fetched with O(username) and O(password) when O(project_id)
       is not set.
     - When not set, the first of the environment variables E(DATAARTS_FABRIC_PROJECT_NAME), E(HW_PROJECT_NAME) that
-      is set is used.
+      is set (and not blank) is used.
     type: str
-    env:
-    - name: HW_PROJECT_NAME
-    - name: DATAARTS_FABRIC_PROJECT_NAME
     vars:
     - name: fabric_project_name
   iam_endpoint:
@@ -383,11 +344,8 @@ options:
     - With or without the trailing C(/v3) (as the Terraform provider writes E(HW_AUTH_URL)).
     - When not set, it is derived from O(region) as C(https://iam.{region}.{cloud}) (see O(cloud)).
     - When not set, the first of the environment variables E(DATAARTS_FABRIC_IAM_ENDPOINT), E(HW_AUTH_URL) that
-      is set is used.
+      is set (and not blank) is used.
     type: str
-    env:
-    - name: HW_AUTH_URL
-    - name: DATAARTS_FABRIC_IAM_ENDPOINT
     vars:
     - name: fabric_iam_endpoint
   validate_certs:
@@ -463,11 +421,8 @@ options:
       password, so that a changed password never reuses a token. A file not owned by the user, or open to others,
       is ignored with a warning.
     - Set to V(false) to ask IAM for a new token in every task.
-    - When not set, the environment variable E(DATAARTS_FABRIC_TOKEN_CACHE) is used.
+    - When not set, the environment variable E(DATAARTS_FABRIC_TOKEN_CACHE) is used, and when that is not set, V(true).
     type: bool
-    default: true
-    env:
-    - name: DATAARTS_FABRIC_TOKEN_CACHE
     vars:
     - name: fabric_token_cache
   retry_backoff:

@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The one loader: raw option values (module params or plugin options, environment fallbacks already
-applied), the credential files and the environment become a frozen, typed :class:`Config`.
+"""The one loader: option values given explicitly (module params, plugin options, event source arguments),
+the environment and the credential files become a frozen, typed :class:`Config` (see _value_sources for
+which source wins).
 
 Every normalisation, check and derivation happens here, once, before any request, and every error names
 the option and the rule, never the value of a secret. Nothing downstream reads a raw params dict.
@@ -21,7 +22,6 @@ import typing as t
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
-from ._credential_files import values_from_files
 from ._errors import FabricError
 from ._option_table import (
     ALL_OPTIONS,
@@ -46,6 +46,12 @@ from ._option_table import (
     TOTAL_TIMEOUT_FACTOR,
     TOTAL_TIMEOUT_MAX_SECONDS,
 )
+from ._value_sources import Sourced, resolve_sources
+
+try:
+    from ansible.module_utils.parsing.convert_bool import boolean
+except ImportError:  # pragma: no cover -- ansible-core always has it
+    boolean = None
 
 try:
     from requests.utils import get_environ_proxies
@@ -53,6 +59,7 @@ except ImportError:  # the module reports the missing library itself
     get_environ_proxies = None
 
 SECRET_OPTIONS = tuple(option.name for option in ALL_OPTIONS if option.no_log)
+OPTIONS_BY_NAME = {option.name: option for option in ALL_OPTIONS}
 # Sent in a header: printable ASCII without spaces, or the HTTP library refuses the value (and quotes it).
 HEADER_OPTIONS = ('auth_token', 'access_key', 'security_token', 'project_id')
 FILTER_OPTIONS = ('endpoint_id', 'session_id')
@@ -145,6 +152,8 @@ def raw_secrets(raw: t.Mapping[str, t.Any], environ: t.Mapping[str, str] | None 
     """Every secret the raw options and the environment hold, for scrubbing messages of a load that failed."""
     environ = os.environ if environ is None else environ
     found = [raw.get(name) for name in SECRET_OPTIONS if isinstance(raw.get(name), str)]
+    found += [environ.get(variable) for option in ALL_OPTIONS if option.no_log for variable in option.env
+              if isinstance(environ.get(variable), str)]
     found += [value.strip() for value in found]
     found += environment_proxy_secrets(environ)
     found += proxy_secrets(raw.get('proxy') if isinstance(raw.get('proxy'), str) else None)
@@ -214,21 +223,34 @@ def _seconds(name: str, value: t.Any, maximum: float) -> float:
     return float(value)
 
 
-def _normalized(raw: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
-    values: dict[str, t.Any] = {}
-    for option in ALL_OPTIONS:
-        value = raw.get(option.name)
-        if value is None:  # not given: the table's default (the module and the lookup fill it in already)
-            value = option.default
-        if option.name == 'status':
-            values['status'] = _statuses(value)
-        elif option.name in FILTER_OPTIONS:
-            values[option.name] = _filter(option.name, value)
-        elif option.type in ('str', 'path'):
-            values[option.name] = _string(option.name, value)
-        else:
-            values[option.name] = value
-    return values
+def _normalized(name: str, value: t.Any) -> t.Any:
+    """One value as the loader keeps it: strings stripped (blank is unset), text of an environment variable
+    converted to the option's type."""
+    option = OPTIONS_BY_NAME[name]
+    if name == 'status':
+        return _statuses(value)
+    if name in FILTER_OPTIONS:
+        return _filter(name, value)
+    if option.type in ('str', 'path'):
+        return _string(name, value)
+    if isinstance(value, str) and option.type in ('bool', 'int', 'float'):
+        return _from_text(name, option.type, value.strip())
+    return value
+
+
+def _from_text(name: str, kind: str, text: str) -> t.Any:
+    try:
+        if kind == 'bool':
+            return boolean(text, strict=True)
+        return int(text) if kind == 'int' else float(text)
+    except (TypeError, ValueError):
+        raise FabricError('%s must be %s, got %s' % (
+            name, {'bool': 'true or false', 'int': 'an integer', 'float': 'a number'}[kind], shown(text))) from None
+
+
+def _with_defaults(values: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    return {option.name: _normalized(option.name, option.default) if values.get(option.name) is None
+            else values[option.name] for option in ALL_OPTIONS}
 
 
 def _filter(name: str, value: t.Any) -> str | None:
@@ -258,25 +280,30 @@ def _statuses(value: t.Any) -> tuple[str | None, ...]:
     return tuple(dict.fromkeys(value))
 
 
-def _credentials_configured(values: t.Mapping[str, t.Any]) -> bool:
-    return any(values[name] is not None for _label, names in AUTH_CHOICES for name in names)
-
-
-def auth_choice(values: t.Mapping[str, t.Any]) -> str:
+def auth_choice(values: t.Mapping[str, t.Any], sourced: Sourced | None = None) -> str:
     """The one way to authenticate the options configure; FabricError when none, several or half of one."""
+    def named(label: str, names: t.Iterable[str]) -> str:
+        notes = ['%s%s' % (name, sourced.origin_note(name)) for name in names if sourced and sourced.origin_note(name)]
+        return '[%s]' % label if not notes else '[%s: %s]' % (label, ', '.join(notes))
+
+    ignored = ''
+    if sourced is not None and sourced.ignored:
+        ignored = (' (%s %s set in the environment, but a way to authenticate given as options is taken from the'
+                   ' options alone)' % (', '.join(sourced.ignored), 'is' if len(sourced.ignored) == 1 else 'are'))
     configured = [(label, names) for label, names in AUTH_CHOICES if any(values[name] is not None for name in names)]
     if not configured:
-        raise FabricError('no credentials: configure one way to authenticate: %s (options or their environment'
-                          ' variables)' % AUTH_CHOICES_TEXT)
+        raise FabricError('no credentials: configure one way to authenticate: %s (as options, environment variables'
+                          ' or a KooCLI profile)%s' % (AUTH_CHOICES_TEXT, ignored))
     if len(configured) > 1:
-        together = ' and '.join('[%s]' % label for label, names in configured)
-        raise FabricError('%s are configured together (options or environment variables): configure exactly one'
-                          ' way to authenticate: %s' % (together, AUTH_CHOICES_TEXT))
+        together = ' and '.join(named(label, [name for name in names if values[name] is not None])
+                                for label, names in configured)
+        raise FabricError('%s are configured together: configure exactly one way to authenticate: %s'
+                          % (together, AUTH_CHOICES_TEXT))
     label, names = configured[0]
     missing = [name for name in names if values[name] is None]
     if missing:
-        raise FabricError('%s must be given together: %s missing' % (
-            label, ' and '.join(missing) + (' is' if len(missing) == 1 else ' are')))
+        raise FabricError('%s must be given together: %s missing%s' % (
+            label, ' and '.join(missing) + (' is' if len(missing) == 1 else ' are'), ignored))
     return names[0]
 
 
@@ -385,13 +412,17 @@ def _iam_url(values: t.Mapping[str, t.Any], proxy: str | None) -> str:
     return DERIVED_IAM_ENDPOINT.format(region=values['region'], cloud=_cloud_domain(values))
 
 
-def _credentials(values: t.Mapping[str, t.Any]) -> Credentials:
-    choice = auth_choice(values)
+def _credentials(values: t.Mapping[str, t.Any], sourced: Sourced | None = None) -> Credentials:
+    choice = auth_choice(values, sourced)
     if values['security_token'] is not None and choice != 'access_key':
         raise FabricError('security_token is only used with access_key and secret_key')
     if choice == 'auth_token':
         return Credentials('token', auth_token=values['auth_token'])
     if choice == 'access_key':
+        if values['project_id'] is None:
+            raise FabricError('access_key and secret_key need project_id: signed requests carry it as X-Project-Id,'
+                              ' and the API gateway refuses them without it; set project_id (or one of its'
+                              ' environment variables %s)' % ', '.join(OPTIONS_BY_NAME['project_id'].env))
         return Credentials('aksk', access_key=values['access_key'], secret_key=values['secret_key'],
                            security_token=values['security_token'], project_id=values['project_id'])
     if values['project_id'] is None and values['project_name'] is None:
@@ -415,12 +446,12 @@ def _bool(name: str, value: t.Any) -> bool:
     return value
 
 
-def _connection(values: t.Mapping[str, t.Any]) -> Connection:
+def _connection(values: t.Mapping[str, t.Any], sourced: Sourced | None = None) -> Connection:
     _check_names(values)
     proxy = _checked_proxy(values['proxy'])
     values = dict(values, allow_plain_http=_bool('allow_plain_http', values['allow_plain_http']))
     base_url = _base_url(values, proxy)
-    credentials = _credentials(values)
+    credentials = _credentials(values, sourced)
     iam_url = _iam_url(values, proxy) if credentials.kind == 'password' else None
     timeout = _seconds('timeout', values['timeout'], TIMEOUT_MAX_SECONDS)
     total = TOTAL_TIMEOUT_FACTOR * timeout
@@ -460,12 +491,16 @@ def _query(values: t.Mapping[str, t.Any]) -> Query:
 
 
 def load_config(raw: t.Mapping[str, t.Any], environ: t.Mapping[str, str] | None = None) -> Config:
-    """The typed configuration, or a FabricError naming the option and the rule."""
+    """The typed configuration, or a FabricError naming the option, where its value came from and the rule.
+
+    ``raw`` holds the values given explicitly; None (or a blank string) is not given.
+    """
     environ = os.environ if environ is None else environ
-    values = _normalized({name: raw.get(name) for name in OPTION_NAMES})
+    explicit = {name: None if raw.get(name) is None else _normalized(name, raw.get(name)) for name in OPTION_NAMES}
     warnings: list[str] = []
-    if not _credentials_configured(values):
-        for name, value in values_from_files(environ, values['profile'], warnings.append).items():
-            if values[name] is None:
-                values[name] = _string(name, value)
-    return Config(connection=_connection(values), query=_query(values), warnings=tuple(warnings))
+    sourced = resolve_sources(explicit, environ, _normalized, warnings.append)
+    values = _with_defaults(sourced.values)
+    try:
+        return Config(connection=_connection(values, sourced), query=_query(values), warnings=tuple(warnings))
+    except FabricError as exc:
+        raise sourced.noted(exc) from None

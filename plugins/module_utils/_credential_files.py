@@ -5,9 +5,9 @@
 
 """Credentials users already keep in files: KooCLI's profiles and the official SDK's credentials file.
 
-Files are the last source: options come first, then the collection's own environment variables, then
-each ecosystem's. A file is only read when none of those configures credentials, and then fills every
-option still unset that it knows (it never overrides a value given another way).
+Files are the last source: options come first, then environment variables. A file is read when a profile
+is named, or when neither options nor environment variables configure a way to authenticate; it then fills
+every option still unset that it knows (it never overrides a value given another way).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import os
 import re
 import stat
 import typing as t
+from dataclasses import dataclass, field
 
 from ._errors import FabricError
 
@@ -36,6 +37,14 @@ KOOCLI_FIELDS = {'access_key': 'accessKeyId', 'secret_key': 'secretAccessKey', '
                  'project_id': 'projectId', 'region': 'region'}
 SDK_FIELDS = {'access_key': 'ak', 'secret_key': 'sk', 'security_token': 'security_token',
               'project_id': 'project_id', 'iam_endpoint': 'iam_endpoint'}
+
+
+@dataclass(frozen=True)
+class FileValues:
+    """What a file configures, and the file (and profile) as messages name it."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    source: str = ''
 
 
 def _path(environ: t.Mapping[str, str], variable: str, default: str) -> tuple[str, bool]:
@@ -82,13 +91,13 @@ def _text_values(found: t.Mapping[str, t.Any], fields: t.Mapping[str, str]) -> d
 
 
 def koocli_profile(environ: t.Mapping[str, str], profile: str | None,
-                   warn: t.Callable[[str], None] = lambda message: None) -> dict[str, str]:
+                   warn: t.Callable[[str], None] = lambda message: None) -> FileValues:
     """The option values of a KooCLI profile: the one named, else the file's current one."""
     path, named = _path(environ, KOOCLI_CONFIG_ENV, KOOCLI_CONFIG_DEFAULT)
     if not _present(path, KOOCLI_CONFIG_ENV if named else None):
         if profile:
             raise FabricError('profile %s: the KooCLI configuration file %s does not exist' % (profile, path))
-        return {}
+        return FileValues()
     try:
         config = json.loads(_read(path, warn))
     except (ValueError, RecursionError):
@@ -102,36 +111,37 @@ def koocli_profile(environ: t.Mapping[str, str], profile: str | None,
     if not found:
         if profile:
             raise FabricError('profile %s is not in the KooCLI configuration file %s' % (profile, path))
-        return {}
+        return FileValues()
     values = _text_values(found[0], KOOCLI_FIELDS)
     if not PLAIN_ACCESS_KEY.match(values.get('access_key', '')) or 'secret_key' not in values:
         raise FabricError('profile %s in %s holds no readable AK/SK: KooCLI stores credentials encrypted by default,'
                           ' and encrypted profiles cannot be read. Store them unencrypted with `%s`, or set'
                           ' access_key and secret_key another way' % (wanted, path, UNENCRYPT_HINT))
-    return values
+    return FileValues(values, 'the KooCLI profile %s in %s' % (wanted, path))
 
 
 def sdk_credentials(environ: t.Mapping[str, str],
-                    warn: t.Callable[[str], None] = lambda message: None) -> dict[str, str]:
+                    warn: t.Callable[[str], None] = lambda message: None) -> FileValues:
     """The option values of the SDK credentials file's [basic] section (AK/SK for project-level services)."""
     path, named = _path(environ, SDK_CREDENTIALS_ENV, SDK_CREDENTIALS_DEFAULT)
     if not _present(path, SDK_CREDENTIALS_ENV if named else None):
-        return {}
+        return FileValues()
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(_read(path, warn), source=path)
     except configparser.Error:
         raise FabricError('the SDK credentials file %s is not a valid INI file' % path) from None
     if not parser.has_section(SDK_SECTION):
-        return {}
+        return FileValues()
     values = _text_values(dict(parser[SDK_SECTION]), SDK_FIELDS)
     if not {'access_key', 'secret_key'} <= set(values):
         raise FabricError('the [%s] section of %s needs both ak and sk' % (SDK_SECTION, path))
-    return values
+    return FileValues(values, 'the [%s] section of %s' % (SDK_SECTION, path))
 
 
 def values_from_files(environ: t.Mapping[str, str], profile: str | None,
-                      warn: t.Callable[[str], None]) -> dict[str, str]:
-    """What the files configure, read only when no option or environment variable configures credentials:
-    the KooCLI profile, else the SDK credentials file. The caller fills only options still unset."""
-    return koocli_profile(environ, profile, warn) or sdk_credentials(environ, warn)
+                      warn: t.Callable[[str], None]) -> FileValues:
+    """What the files configure: the KooCLI profile (the one named, which must exist, else the current one),
+    else the SDK credentials file. The caller fills only options still unset."""
+    found = koocli_profile(environ, profile, warn)
+    return found if found.values else sdk_credentials(environ, warn)

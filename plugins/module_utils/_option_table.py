@@ -6,9 +6,9 @@
 """The one table of options.
 
 Every option the module and the lookup share is declared once here. The table builds the module's
-argument spec, the lookup's plugin documentation (with its ``env:`` and ``vars:`` entries) and the
-shared doc fragments; :func:`validate_params` is the single cross-option check both plugins call, so
-they fail with the same message.
+argument spec, the lookup's plugin documentation (with its ``vars:`` entries) and the shared doc
+fragments. The checks across options are the loader's (_config.py), so every face fails with the same
+message.
 """
 
 from __future__ import annotations
@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 import typing as t
 from dataclasses import dataclass
-
-from ansible.module_utils.basic import env_fallback
 
 
 SESSION_STATUSES = ('RUNNING', 'CLOSED', 'WAITING', 'CREATING', 'FAIL')
@@ -300,7 +298,9 @@ OPTION_NAMES = tuple(option.name for option in ALL_OPTIONS)
 def _typed(option: Option) -> dict[str, t.Any]:
     """What the argument spec and the documentation both say of an option."""
     fields: dict[str, t.Any] = {'type': option.type}
-    if option.default is not None:
+    # An option with environment variables has no default of Ansible's: the loader reads the environment
+    # (after the option) and applies the default itself, so that the variables can take effect.
+    if option.default is not None and not option.env:
         fields['default'] = option.default
     if option.choices and option.choices_in_spec:
         fields['choices'] = list(option.choices)
@@ -310,10 +310,9 @@ def _typed(option: Option) -> dict[str, t.Any]:
 
 
 def _argument(option: Option) -> dict[str, t.Any]:
-    spec = dict(_typed(option), no_log=option.no_log)
-    if option.env:
-        spec['fallback'] = (env_fallback, list(option.env))
-    return spec
+    # No env_fallback: the loader reads the environment itself, to apply the rules of precedence (a way to
+    # authenticate given as options is taken whole) and to say where a wrong value came from.
+    return dict(_typed(option), no_log=option.no_log)
 
 
 def module_argument_spec(**extra: dict[str, t.Any]) -> dict[str, dict[str, t.Any]]:
@@ -325,27 +324,33 @@ def module_argument_spec(**extra: dict[str, t.Any]) -> dict[str, dict[str, t.Any
 
 def _env_sentence(option: Option) -> str:
     if len(option.env) == 1:
-        return 'When not set, the environment variable E(%s) is used.' % option.env[0]
-    names = ', '.join('E(%s)' % name for name in option.env)
-    return 'When not set, the first of the environment variables %s that is set is used.' % names
+        sentence = 'When not set, the environment variable E(%s) is used' % option.env[0]
+    else:
+        sentence = 'When not set, the first of the environment variables %s that is set (and not blank) is used' % (
+            ', '.join('E(%s)' % name for name in option.env))
+    if option.default is not None:
+        sentence += ', and when %s set, V(%s)' % ('that is not' if len(option.env) == 1 else 'none is',
+                                                  _literal(option.default))
+    return sentence + '.'
 
 
-def _option_doc(option: Option, for_plugin: bool) -> dict[str, t.Any]:
+def _literal(value: t.Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _option_doc(option: Option) -> dict[str, t.Any]:
     doc: dict[str, t.Any] = dict(description=list(option.description), **_typed(option))
     if option.env:
+        # The loader reads these variables (also for the lookup, so no env: entries for Ansible to resolve).
         doc['description'].append(_env_sentence(option))
-        if for_plugin:
-            # Ansible's plugin configuration lets the LAST entry set win; list them reversed so the first
-            # name of the table wins, exactly as the module's env_fallback does.
-            doc['env'] = [{'name': name} for name in reversed(option.env)]
     return doc
 
 
 def option_docs(options: t.Iterable[Option], for_plugin: bool = False) -> dict[str, dict[str, t.Any]]:
-    """Documentation entries for a doc fragment; ``for_plugin`` adds the lookup's ``env`` and ``vars``."""
+    """Documentation entries for a doc fragment; ``for_plugin`` adds the lookup's ``vars``."""
     docs = {}
     for option in options:
-        doc = _option_doc(option, for_plugin)
+        doc = _option_doc(option)
         if for_plugin and option in CONNECTION_OPTIONS:
             doc['vars'] = [{'name': option.lookup_var}]
         docs[option.name] = doc

@@ -5,7 +5,7 @@
 
 """The arguments of the ``session_events`` event source, checked as the module checks its parameters.
 
-The module's own argument spec (from the option table: names, types, environment fallbacks, choices)
+The module's own argument spec (from the option table: names, types, choices)
 validates them with Ansible's validator, then the one loader builds the configuration, so a rulebook and a
 playbook fail with the same message for the same mistake.
 """
@@ -71,13 +71,13 @@ def _workspace_ids(value: list[t.Any]) -> tuple[str, ...]:
 def watch_settings(args: t.Mapping[str, t.Any]) -> WatchSettings:
     """The checked settings of a watch, or a FabricError with the module's message (secrets scrubbed).
 
-    Environment variables are read from this process's environment, as the module's fallbacks read its own.
+    Environment variables are read from this process's environment by the loader, as the module reads its own.
     """
     params = {name: value for name, value in args.items() if name not in RULEBOOK_ARGUMENTS}
     redactor = Redactor(raw_secrets(params))
     try:
         values = _validated(params)
-        redactor = Redactor(raw_secrets(values))  # the environment fallbacks are applied now
+        redactor = Redactor(raw_secrets(values))  # the validated values (the environment is read by raw_secrets too)
         return WatchSettings(
             config=load_config(values),
             workspace_ids=_workspace_ids(values['workspace_id']),

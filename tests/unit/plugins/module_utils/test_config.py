@@ -80,9 +80,10 @@ def test_valid_aksk_params_pass():
     ({'endpoint': None, 'region': 'cn-north-4/../x'}, 'region must be a region name'),
     ({'endpoint': None, 'region': 'evil.test#'}, 'region must be a region name'),
     ({'auth_token': None}, 'no credentials: configure one way to authenticate: auth_token; access_key and'
-                           ' secret_key; username, password and domain_name (options or their environment variables)'),
+                           ' secret_key; username, password and domain_name (as options, environment variables or a KooCLI'
+                           ' profile)'),
     ({'access_key': 'AK', 'secret_key': 'SK'}, '[auth_token] and [access_key and secret_key] are configured together'
-                                               ' (options or environment variables): configure exactly one way to'
+                                               ': configure exactly one way to'
                                                ' authenticate: auth_token; access_key and secret_key; username,'
                                                ' password and domain_name'),
     ({'access_key': 'AK'}, '[auth_token] and [access_key and secret_key] are configured together'),
@@ -143,7 +144,7 @@ def test_errors_never_echo_secrets():
 
 
 def test_empty_connection_strings_count_as_unset():
-    config = validate_params(params(auth_token='', access_key='AK', secret_key='SK', region=' '))
+    config = validate_params(params(auth_token='', access_key='AK', secret_key='SK', project_id='P1', region=' '))
     assert config.connection.credentials.kind == 'aksk'
 
 
@@ -205,17 +206,16 @@ def test_argument_spec_follows_the_table():
     spec = module_argument_spec()
     for option in ALL_OPTIONS:
         assert spec[option.name]['type'] == option.type
-        assert spec[option.name].get('default') == option.default
+        # the loader applies the default of an option with environment variables, after reading them
+        assert spec[option.name].get('default') == (None if option.env else option.default)
         assert spec[option.name]['no_log'] == option.no_log
-        if option.env:
-            assert spec[option.name]['fallback'][1] == list(option.env)
+        assert 'fallback' not in spec[option.name], 'the loader reads the environment, not Ansible'
     assert {name for name, entry in spec.items() if entry['no_log']} == {
         'auth_token', 'secret_key', 'security_token', 'password', 'proxy'}
 
 
-def test_plugin_docs_list_env_in_reverse_so_the_first_name_wins():
+def test_plugin_docs_name_the_variables_in_order_and_leave_them_to_the_loader():
     docs = option_docs(CONNECTION_OPTIONS, for_plugin=True)
-    assert [e['name'] for e in docs['access_key']['env']] == [
-        'ANSIBLE_HWC_ACCESS_KEY', 'HW_ACCESS_KEY', 'HUAWEICLOUD_SDK_AK']
+    assert all('env' not in doc for doc in docs.values())
     assert docs['auth_token']['vars'] == [{'name': 'fabric_auth_token'}]
-    assert 'E(HUAWEICLOUD_SDK_AK), E(HW_ACCESS_KEY)' in docs['access_key']['description'][-1]
+    assert 'E(HUAWEICLOUD_SDK_AK), E(HW_ACCESS_KEY), E(ANSIBLE_HWC_ACCESS_KEY)' in docs['access_key']['description'][-1]

@@ -55,8 +55,8 @@ def every_form(secret):
 
 AUTH = {
     'auth_token': {},
-    'secret_key': {'auth_token': None, 'access_key': 'AKEXAMPLE'},
-    'security_token': {'auth_token': None, 'access_key': 'AKEXAMPLE', 'secret_key': 'sk-value'},
+    'secret_key': {'auth_token': None, 'access_key': 'AKEXAMPLE', 'project_id': 'P1'},
+    'security_token': {'auth_token': None, 'access_key': 'AKEXAMPLE', 'secret_key': 'sk-value', 'project_id': 'P1'},
     'password': {'auth_token': None, 'username': 'u', 'domain_name': 'd', 'project_name': 'cn-north-4',
                  'iam_endpoint': 'https://iam.example.test'},
 }

@@ -1,0 +1,154 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the dataarts.fabric collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Where each option's value comes from, and which source's way to authenticate is used.
+
+Three levels, highest first: options given explicitly (task, ``module_defaults``, lookup keywords and
+``fabric_*`` variables, event source arguments), the environment (each option's variables in the table's
+order), and the credential files. Other options take the first level that sets them. The way to
+authenticate is taken whole from the highest level that configures one: a token exported for another tool
+never mixes with an access key given on the task. A ``profile`` is a way to authenticate of its own level.
+Only two ways at the same level conflict.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass
+
+from ._credential_files import FileValues, values_from_files
+from ._errors import FabricError
+from ._option_table import ALL_OPTIONS, AUTH_CHOICES
+
+# The options one way to authenticate is made of; a level that sets any of them (or profile) gives the way.
+AUTH_WAY_OPTIONS = tuple(dict.fromkeys(name for _label, names in AUTH_CHOICES for name in names)) + ('security_token',)
+OPTION = 'option'
+ENVIRONMENT = 'environment'
+FILE = 'file'
+
+
+@dataclass(frozen=True)
+class Origin:
+    level: str  # OPTION, ENVIRONMENT or FILE
+    where: str = ''  # the environment variable, or the file (and profile)
+
+    def phrase(self) -> str:
+        if self.level == ENVIRONMENT:
+            return 'from the environment variable %s' % self.where
+        if self.level == FILE:
+            return 'from %s' % self.where
+        return 'from the option'
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """Every option's value (None when no source sets it), where it came from, and what the files said."""
+
+    values: dict[str, t.Any]
+    origins: dict[str, Origin]
+    auth_level: str | None
+    ignored: tuple[str, ...]  # environment variables of a way to authenticate that a higher level overrides
+
+    def origin_note(self, name: str) -> str:
+        origin = self.origins.get(name)
+        return '' if origin is None or origin.level == OPTION else ' (%s)' % origin.phrase()
+
+    def noted(self, error: FabricError) -> FabricError:
+        """The error with where the value came from, when its message starts with an option set another way."""
+        name = error.message.split(' ', 1)[0]
+        return with_origin(error, name, self.origins.get(name))
+
+
+def with_origin(error: FabricError, name: str, origin: Origin | None) -> FabricError:
+    if origin is None or origin.level == OPTION or not error.message.startswith(name + ' ') \
+            or error.message.startswith(name + ' (from '):
+        return error
+    return FabricError('%s (%s)%s' % (name, origin.phrase(), error.message[len(name):]), error.status,
+                       error.error_code, error.error_msg, error.solution_msg, error.request_id)
+
+
+Normalize = t.Callable[[str, t.Any], t.Any]
+
+
+def _from_environment(environ: t.Mapping[str, str], normalize: Normalize) -> dict[str, tuple[t.Any, Origin]]:
+    """The first variable of each option that is set and not blank, normalized like an option value."""
+    found = {}
+    for option in ALL_OPTIONS:
+        for variable in option.env:
+            text = environ.get(variable)
+            if text is not None and text.strip():
+                origin = Origin(ENVIRONMENT, variable)
+                try:
+                    found[option.name] = (normalize(option.name, text), origin)
+                except FabricError as exc:
+                    raise with_origin(exc, option.name, origin) from None
+                break
+    return found
+
+
+def _level_configures_auth(values: t.Mapping[str, t.Any]) -> bool:
+    return any(values.get(name) is not None for name in AUTH_WAY_OPTIONS + ('profile',))
+
+
+def _refuse_profile_beside_credentials(level_values: t.Mapping[str, t.Any], where: str,
+                                       describe: t.Callable[[str], str]) -> None:
+    given = [name for name in AUTH_WAY_OPTIONS if level_values.get(name) is not None]
+    if level_values.get('profile') is not None and given:
+        raise FabricError('profile %s and %s are both configured %s: a profile is a way to authenticate of its own;'
+                          ' configure either the profile or the credentials' % (
+                              level_values['profile'], ', '.join(describe(name) for name in given), where))
+
+
+def resolve_sources(explicit: t.Mapping[str, t.Any], environ: t.Mapping[str, str], normalize: Normalize,
+                    warn: t.Callable[[str], None]) -> Sourced:
+    """``explicit`` holds normalized option values (None for not given); environment values are normalized
+    with ``normalize(name, text)``, so they obey the same rules as options."""
+    environment = _from_environment(environ, normalize)
+    env_values = {name: value for name, (value, _origin) in environment.items()}
+    values: dict[str, t.Any] = {}
+    origins: dict[str, Origin] = {}
+    for name, value in explicit.items():
+        if value is not None:
+            values[name], origins[name] = value, Origin(OPTION)
+
+    def describe(name: str) -> str:
+        return '%s (%s)' % (name, environment[name][1].phrase()) if name in environment else name
+
+    explicit_way = _level_configures_auth(explicit)
+    if explicit_way:
+        _refuse_profile_beside_credentials(explicit, 'as options', lambda name: name)
+    elif _level_configures_auth(env_values):
+        _refuse_profile_beside_credentials(env_values, 'in the environment', describe)
+    auth_level = OPTION if explicit_way else ENVIRONMENT if _level_configures_auth(env_values) else None
+    ignored = []
+    for name, (value, origin) in environment.items():
+        if name in values:
+            continue
+        if auth_level == OPTION and name in AUTH_WAY_OPTIONS + ('profile',):
+            ignored.append(origin.where)
+            continue
+        values[name], origins[name] = value, origin
+    files = _from_files(environ, values, auth_level, warn)
+    if files is not None:
+        for name, value in files.values.items():
+            if values.get(name) is None:
+                origin = Origin(FILE, files.source)
+                try:
+                    values[name], origins[name] = normalize(name, value), origin
+                except FabricError as exc:
+                    raise with_origin(exc, name, origin) from None
+        auth_level = auth_level or (FILE if files.values else None)
+    return Sourced(values={option.name: values.get(option.name) for option in ALL_OPTIONS}, origins=origins,
+                   auth_level=auth_level, ignored=tuple(ignored))
+
+
+def _from_files(environ: t.Mapping[str, str], values: t.Mapping[str, t.Any], auth_level: str | None,
+                warn: t.Callable[[str], None]) -> FileValues | None:
+    """A profile named at the level that gives the way to authenticate is read, and must be there; with no way
+    configured at all, the current KooCLI profile or the SDK credentials file are tried."""
+    profile = values.get('profile')
+    if profile is not None or auth_level is None:
+        return values_from_files(environ, profile, warn)
+    return None
