@@ -286,14 +286,17 @@ def auth_choice(values: t.Mapping[str, t.Any], sourced: Sourced | None = None) -
         notes = ['%s%s' % (name, sourced.origin_note(name)) for name in names if sourced and sourced.origin_note(name)]
         return '[%s]' % label if not notes else '[%s: %s]' % (label, ', '.join(notes))
 
-    ignored = ''
-    if sourced is not None and sourced.ignored:
-        ignored = (' (%s %s set in the environment, but a way to authenticate given as options is taken from the'
-                   ' options alone)' % (', '.join(sourced.ignored), 'is' if len(sourced.ignored) == 1 else 'are'))
+    def ignored(names: t.Iterable[str]) -> str:
+        variables = [sourced.ignored[name] for name in names if sourced and name in sourced.ignored]
+        if not variables:
+            return ''
+        return (' (%s %s set in the environment, but a way to authenticate given as options is taken from the'
+                ' options alone)' % (', '.join(variables), 'is' if len(variables) == 1 else 'are'))
+
     configured = [(label, names) for label, names in AUTH_CHOICES if any(values[name] is not None for name in names)]
     if not configured:
         raise FabricError('no credentials: configure one way to authenticate: %s (as options, environment variables'
-                          ' or a KooCLI profile)%s' % (AUTH_CHOICES_TEXT, ignored))
+                          ' or a KooCLI profile)%s' % (AUTH_CHOICES_TEXT, ignored(sourced.ignored if sourced else ())))
     if len(configured) > 1:
         together = ' and '.join(named(label, [name for name in names if values[name] is not None])
                                 for label, names in configured)
@@ -303,7 +306,7 @@ def auth_choice(values: t.Mapping[str, t.Any], sourced: Sourced | None = None) -
     missing = [name for name in names if values[name] is None]
     if missing:
         raise FabricError('%s must be given together: %s missing%s' % (
-            label, ' and '.join(missing) + (' is' if len(missing) == 1 else ' are'), ignored))
+            label, ' and '.join(missing) + (' is' if len(missing) == 1 else ' are'), ignored(missing)))
     return names[0]
 
 

@@ -49,7 +49,7 @@ class Sourced:
     values: dict[str, t.Any]
     origins: dict[str, Origin]
     auth_level: str | None
-    ignored: tuple[str, ...]  # environment variables of a way to authenticate that a higher level overrides
+    ignored: dict[str, str]  # option -> environment variable of a way to authenticate the options override
 
     def origin_note(self, name: str) -> str:
         origin = self.origins.get(name)
@@ -122,12 +122,12 @@ def resolve_sources(explicit: t.Mapping[str, t.Any], environ: t.Mapping[str, str
     elif _level_configures_auth(env_values):
         _refuse_profile_beside_credentials(env_values, 'in the environment', describe)
     auth_level = OPTION if explicit_way else ENVIRONMENT if _level_configures_auth(env_values) else None
-    ignored = []
+    ignored = {}
     for name, (value, origin) in environment.items():
         if name in values:
             continue
         if auth_level == OPTION and name in AUTH_WAY_OPTIONS + ('profile',):
-            ignored.append(origin.where)
+            ignored[name] = origin.where
             continue
         values[name], origins[name] = value, origin
     files = _from_files(environ, values, auth_level, warn)
@@ -141,7 +141,7 @@ def resolve_sources(explicit: t.Mapping[str, t.Any], environ: t.Mapping[str, str
                     raise with_origin(exc, name, origin) from None
         auth_level = auth_level or (FILE if files.values else None)
     return Sourced(values={option.name: values.get(option.name) for option in ALL_OPTIONS}, origins=origins,
-                   auth_level=auth_level, ignored=tuple(ignored))
+                   auth_level=auth_level, ignored=ignored)
 
 
 def _from_files(environ: t.Mapping[str, str], values: t.Mapping[str, t.Any], auth_level: str | None,
