@@ -61,7 +61,7 @@ options:
   access_key:
     description:
     - Access key ID (AK) used to sign every request with C(SDK-HMAC-SHA256), as the official SDKs do.
-    - Requires O(secret_key). One of the three ways to authenticate (see O(auth_token)).
+    - Requires O(secret_key) and O(project_id). One of the three ways to authenticate (see O(auth_token)).
     - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_AK), E(HW_ACCESS_KEY), E(ANSIBLE_HWC_ACCESS_KEY)
       that is set (and not blank) is used.
     type: str
@@ -82,7 +82,8 @@ options:
     description:
     - Project ID sent and signed as C(X-Project-Id) with AK/SK signing; with O(username) and O(password), the project
       the token is scoped to.
-    - The API gateway rejects signed requests without it for project-level services such as this one.
+    - 'Required with O(access_key) and O(secret_key), and checked before any request: the API gateway rejects signed
+      requests without it for project-level services such as this one.'
     - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_PROJECT_ID), E(HW_PROJECT_ID), E(ANSIBLE_HWC_PROJECT_ID)
       that is set (and not blank) is used.
     type: str
@@ -269,7 +270,7 @@ options:
   access_key:
     description:
     - Access key ID (AK) used to sign every request with C(SDK-HMAC-SHA256), as the official SDKs do.
-    - Requires O(secret_key). One of the three ways to authenticate (see O(auth_token)).
+    - Requires O(secret_key) and O(project_id). One of the three ways to authenticate (see O(auth_token)).
     - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_AK), E(HW_ACCESS_KEY), E(ANSIBLE_HWC_ACCESS_KEY)
       that is set (and not blank) is used.
     type: str
@@ -296,7 +297,8 @@ options:
     description:
     - Project ID sent and signed as C(X-Project-Id) with AK/SK signing; with O(username) and O(password), the project
       the token is scoped to.
-    - The API gateway rejects signed requests without it for project-level services such as this one.
+    - 'Required with O(access_key) and O(secret_key), and checked before any request: the API gateway rejects signed
+      requests without it for project-level services such as this one.'
     - When not set, the first of the environment variables E(HUAWEICLOUD_SDK_PROJECT_ID), E(HW_PROJECT_ID), E(ANSIBLE_HWC_PROJECT_ID)
       that is set (and not blank) is used.
     type: str

@@ -112,7 +112,7 @@ CONNECTION_OPTIONS = (
     Option(
         'access_key', 'str',
         ('Access key ID (AK) used to sign every request with C(SDK-HMAC-SHA256), as the official SDKs do.',
-         'Requires O(secret_key). One of the three ways to authenticate (see O(auth_token)).'),
+         'Requires O(secret_key) and O(project_id). One of the three ways to authenticate (see O(auth_token)).'),
         env=('HUAWEICLOUD_SDK_AK', 'HW_ACCESS_KEY', 'ANSIBLE_HWC_ACCESS_KEY'),
     ),
     Option(
@@ -130,7 +130,8 @@ CONNECTION_OPTIONS = (
         'project_id', 'str',
         ('Project ID sent and signed as C(X-Project-Id) with AK/SK signing; with O(username) and O(password), the'
          ' project the token is scoped to.',
-         'The API gateway rejects signed requests without it for project-level services such as this one.'),
+         'Required with O(access_key) and O(secret_key), and checked before any request: the API gateway rejects'
+         ' signed requests without it for project-level services such as this one.'),
         env=('HUAWEICLOUD_SDK_PROJECT_ID', 'HW_PROJECT_ID', 'ANSIBLE_HWC_PROJECT_ID'),
     ),
     Option(
