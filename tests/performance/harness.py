@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / 'tests' / 'integration' / 'targets' / 'setup_fabric_emulator'))
+import emulator_process  # noqa: E402  (the one start, wait and stop of the emulator)
 EMULATOR = REPO / 'tests' / 'emulator' / 'fabric_emulator.py'
 HERE = Path(__file__).resolve().parent
 TOKEN = 'emulator-token'
@@ -80,10 +82,10 @@ class Emulator:
     """The emulator as a separate process (its own GIL), stopped on exit."""
 
     def __init__(self, workdir: Path, latency_ms: float, workspaces: dict[str, int], env: dict[str, str]) -> None:
-        self.port_file = workdir / 'emulator.port'
+        url_file = workdir / 'emulator.url'
         self.stderr_path = workdir / 'emulator.stderr'
         self.latency_ms = latency_ms
-        command = [sys.executable, str(EMULATOR), '--port-file', str(self.port_file), '--latency-ms', '%g' % latency_ms,
+        command = [sys.executable, str(EMULATOR), '--url-file', str(url_file), '--latency-ms', '%g' % latency_ms,
                    '--lifetime', '3600', '--quiet']
         for workspace, count in workspaces.items():
             command += ['--workspace', '%s=%d' % (workspace, count)]
@@ -91,20 +93,11 @@ class Emulator:
         with open(self.stderr_path, 'wb') as stderr:
             self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                             stderr=stderr, env=env)
-        self.base_url = self._wait_until_listening()
-
-    def _wait_until_listening(self) -> str:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise BenchError('the emulator exited with %s: %s' % (
-                    self.process.returncode, self.stderr_path.read_text(errors='replace')[-2000:]))
-            if self.port_file.exists():
-                port = self.port_file.read_text().strip()
-                if port.isdigit():
-                    return 'http://127.0.0.1:%s' % port
-            time.sleep(0.05)
-        raise BenchError('the emulator did not write %s within 30 seconds' % self.port_file)
+        try:
+            self.base_url = emulator_process.wait_until_ready(url_file, lambda: self.process.poll() is None, timeout=30)
+        except emulator_process.EmulatorError as exc:
+            self.stop()
+            raise BenchError('%s: %s' % (exc, self.stderr_path.read_text(errors='replace')[-2000:])) from None
 
     def control(self, method: str, path: str, body: t.Any = None) -> t.Any:
         data = None if body is None else json.dumps(body).encode()
@@ -131,13 +124,7 @@ class Emulator:
         return self.control('GET', 'log')['requests']
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        emulator_process.stop(self.process)
 
 
 def sessions_requests(requests: list[dict[str, t.Any]], workspaces: t.Collection[str] | None = None) -> int:

@@ -35,9 +35,12 @@ import threading
 import time
 import typing as t
 import urllib.request
+from pathlib import Path
 from xml.etree import ElementTree
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+sys.path.insert(0, os.path.join(REPO, 'tests', 'integration', 'targets', 'setup_fabric_emulator'))
+import emulator_process  # noqa: E402  (the one start, wait and stop of the emulator)
 REQUIREMENTS = os.path.join(REPO, 'tests', 'requirements', 'eda.txt')
 EMULATOR = os.path.join(REPO, 'tests', 'emulator', 'fabric_emulator.py')
 JAVA_PACKAGE = 'openjdk-17-jre-headless'
@@ -197,18 +200,15 @@ def install_collection(work: str) -> str:
 
 class Emulator:
     def __init__(self, work: str) -> None:
-        port_file = os.path.join(work, 'emulator.port')
+        url_file = Path(work) / 'emulator.url'
         self.process = subprocess.Popen(
-            [sys.executable, EMULATOR, '--port-file', port_file, '--lifetime', '300', '--quiet', '--token', TOKEN],
+            [sys.executable, EMULATOR, '--url-file', str(url_file), '--lifetime', '300', '--quiet', '--token', TOKEN],
             stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + 20
-        while not os.path.exists(port_file):
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                self.stop()
-                raise Stop('the emulator did not start')
-            time.sleep(0.05)
-        with open(port_file, encoding='ascii') as handle:
-            self.url = 'http://127.0.0.1:%s' % handle.read().strip()
+        try:
+            self.url = emulator_process.wait_until_ready(url_file, lambda: self.process.poll() is None)
+        except emulator_process.EmulatorError as exc:
+            self.stop()
+            raise Stop(str(exc)) from None
 
     def control(self, method: str, path: str, body: t.Any = None) -> t.Any:
         data = None if body is None else json.dumps(body).encode()
@@ -219,12 +219,7 @@ class Emulator:
             return json.loads(response.read() or b'null')
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        emulator_process.stop(self.process)
 
 
 def rulebook_env(venv: str, collections: str) -> dict[str, str]:
