@@ -34,6 +34,7 @@ REQUIRED = ('MANIFEST.json', 'FILES.json', 'README.md', 'requirements.txt', 'met
             'plugins/lookup/fabric_sessions.py', 'roles/session_check/meta/argument_specs.yml',
             'roles/session_check/tasks/main.yml', 'examples/demo.yml', 'docs/docsite/links.yml',
             'docs/docsite/rst/guide.rst', 'docs/awx/credential-type-injectors.yml')
+PRIVATE_KEY_MARK = b'PRIVATE KEY-----'
 DEMO_LINE = 'Workspace ws-demo holds 40 sessions'
 EMULATOR_TOKEN = 'emulator-token'
 
@@ -60,10 +61,17 @@ def build_and_install(session: nox.Session, root: Path, work: Path) -> Path:
     return collections
 
 
+def _holds_a_private_key(archive: tarfile.TarFile, member: tarfile.TarInfo) -> bool:
+    handle = archive.extractfile(member) if member.isfile() else None
+    return handle is not None and PRIVATE_KEY_MARK in handle.read()
+
+
 def tarball_problems(tarball: Path) -> list[str]:
     with tarfile.open(tarball) as archive:
-        names = [member.name.rstrip('/') for member in archive.getmembers()]
-    problems = []
+        members = archive.getmembers()
+        names = [member.name.rstrip('/') for member in members]
+        problems = ['holds a private key, which must never ship: %s' % member.name for member in members
+                    if _holds_a_private_key(archive, member)]
     for name in names:
         parts = name.split('/')
         if (FORBIDDEN_DIRS.intersection(parts) or any(name == p or name.startswith(p + '/') for p in FORBIDDEN_PATHS)
