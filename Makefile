@@ -13,7 +13,7 @@ PYTHON312 ?= $(lastword $(sort $(wildcard $(shell pyenv root 2>/dev/null || echo
 CORES ?=
 export CORES
 
-.PHONY: help test sanity units integration lint docs summary demo bench clean
+.PHONY: help test sanity units integration lint docs summary demo emulator emulator-stop bench clean
 
 help:
 	@echo "make test         sanity + units + integration + lint, then one line 'tests: N passed, N failed, N skipped'"
@@ -22,7 +22,8 @@ help:
 	@echo "make integration  ansible-test integration on 2.16, 2.19 and 2.21"
 	@echo "make lint         ansible-lint, docs-check, extra-checks, galaxy-importer, release checks, AWX job, docsite"
 	@echo "make docs         the HTML docsite (antsibull-docs sphinx-init + its build), in build/docsite/build/html"
-	@echo "make demo         build + install the collection, run examples/demo.yml against the emulator"
+	@echo "make demo         venv .venv/demo, the collection built + installed in it, examples/demo.yml against the emulator"
+	@echo "make emulator     start the emulator in the background (URL in build/emulator/url); make emulator-stop stops it"
 	@echo "make bench        the performance benchmark; writes docs/performance.md (BENCH_ARGS=--quick for a smoke run)"
 	@echo "make summary      print the closing line for what build/test-results holds"
 	@echo "make clean        remove build/, .venv/, .nox/ and tests/output/"
@@ -47,6 +48,17 @@ docs: $(NOX_VENV)/.installed
 demo: $(NOX_VENV)/.installed
 	$(NOX_PYTHON) -m nox -s demo
 
+# One emulator left running for hands-on use (stdlib only, loopback only); EMULATOR_ARGS go to fabric_emulator.py.
+EMULATOR_DIR := build/emulator
+EMULATOR_ARGS ?=
+emulator:
+	@test -n "$(PYTHON312)" || { echo "make: no Python 3.12 found (set PYTHON312=...)" >&2; exit 1; }
+	@$(PYTHON312) hacking/emulator_background.py start $(EMULATOR_DIR) $(EMULATOR_ARGS)
+
+emulator-stop:
+	@test -n "$(PYTHON312)" || { echo "make: no Python 3.12 found (set PYTHON312=...)" >&2; exit 1; }
+	@$(PYTHON312) hacking/emulator_background.py stop $(EMULATOR_DIR)
+
 bench: $(NOX_VENV)/.installed
 	$(NOX_PYTHON) -m nox -s bench -- $(BENCH_ARGS)
 
@@ -54,4 +66,5 @@ summary: $(NOX_VENV)/.installed
 	@$(NOX_PYTHON) hacking/results.py build/test-results
 
 clean:
+	@test -z "$(PYTHON312)" || $(PYTHON312) hacking/emulator_background.py stop $(EMULATOR_DIR)
 	rm -rf build .venv .nox tests/output .ansible

@@ -26,6 +26,7 @@ sys.path[:0] = [str(ROOT / 'hacking'), str(ROOT / 'tests' / 'integration' / 'tar
 
 # pylint: disable=wrong-import-position
 import ansible_test_setup  # noqa: E402
+import demo  # noqa: E402
 import emulator_process  # noqa: E402
 import pythons  # noqa: E402
 import release_checks  # noqa: E402
@@ -155,15 +156,22 @@ def docsite_session(session: nox.Session) -> None:
     release_checks.docsite(session, tree.current_place, ROOT / 'build' / 'docsite')
 
 
-@nox.session(name='demo', python=TOOLS_PYTHON, default=False)
+@nox.session(name='demo', venv_backend='none', default=False)
 def demo_session(session: nox.Session) -> None:
-    """Build and install the collection, run examples/demo.yml against the emulator."""
-    _install(session, 'ansible-2.19', INTEGRATION_REQUIREMENTS)
-    collections = release_checks.build_and_install(session, ROOT, ROOT / 'build')
-    with emulator_process.running(EMULATOR) as url:
-        session.run('ansible-playbook', '-i', 'examples/inventory.yml', 'examples/demo.yml', env={
-            'DATAARTS_FABRIC_ENDPOINT': url, 'DATAARTS_FABRIC_AUTH_TOKEN': 'emulator-token',
-            'ANSIBLE_COLLECTIONS_PATH': str(collections)})
+    """The venv .venv/demo (kept for the user), the collection built and installed into .venv/demo/collections,
+    examples/demo.yml against the emulator with .venv/demo/ansible.cfg, then the next steps."""
+    python = pythons.find_python(TOOLS_PYTHON)
+    if python is None:
+        session.error('no Python %s found' % TOOLS_PYTHON)
+    venv = ROOT / '.venv' / 'demo'
+    bin_dir = demo.make_venv(session, venv, python, [REQUIREMENTS / 'ansible-2.19.txt', ROOT / INTEGRATION_REQUIREMENTS])
+    collections = release_checks.build_and_install(session, ROOT, venv, bin_dir)
+    config = demo.write_config(venv / 'ansible.cfg', collections, ROOT / 'examples' / 'inventory.yml')
+    with emulator_process.running(EMULATOR, python=str(bin_dir / 'python')) as url:
+        session.run(str(bin_dir / 'ansible-playbook'), 'examples/demo.yml', external=True, env={
+            'DATAARTS_FABRIC_ENDPOINT': url, 'DATAARTS_FABRIC_AUTH_TOKEN': release_checks.EMULATOR_TOKEN,
+            'ANSIBLE_CONFIG': str(config)})
+    print(demo.NEXT_STEPS.read_text(encoding='utf-8'), flush=True)
 
 
 @nox.session(name='bench', python=TOOLS_PYTHON, default=False)

@@ -140,7 +140,7 @@ def role_argument_entries(table: types.ModuleType) -> dict[str, dict[str, t.Any]
         if option.elements:
             kind += ' of %s' % TYPE_WORDS.get(option.elements, option.elements)
         entry: dict[str, t.Any] = {
-            'description': ['Sets the module option O(%s#module:%s), %s.' % (MODULE, option.name, kind)]
+            'description': ['Passed to the module as O(%s#module:%s), %s.' % (MODULE, option.name, kind)]
             + [_role_text(line, names) for line in option.description] + [_fallback_sentence(option)],
             'type': role_type(option),
         }

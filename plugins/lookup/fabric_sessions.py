@@ -30,6 +30,11 @@ options:
 extends_documentation_fragment:
   - dataarts.fabric.connection.plugins
   - dataarts.fabric.session_filters
+notes:
+  - Call it with the C(query) function, or with C(lookup) and C(wantlist=true). C(query) always returns a list, also
+    when one session or none matches, which C(loop) and filters such as C(length) and C(selectattr) expect.
+    C(lookup) without C(wantlist=true) returns a single matching session as its dictionary rather than as a list of
+    one, and C(loop) refuses that.
 seealso:
   - module: dataarts.fabric.fabric_session_info
     description: The same query as a task, run on the managed host, with totals and per-status counts.

@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the dataarts.fabric collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""What `make demo` prints as next steps (hacking/demo-next-steps.txt) is what the README shows after the demo,
+every make target they name exists, and every role variable the docs name is one the role has."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[3]
+README = (ROOT / 'README.md').read_text(encoding='utf-8')
+NEXT_STEPS = (ROOT / 'hacking' / 'demo-next-steps.txt').read_text(encoding='utf-8')
+COMMANDS = [line.strip() for line in NEXT_STEPS.splitlines() if line.startswith('    ') and line.strip()]
+SHELL_BLOCK = re.compile(r'```sh\n(.*?)```', re.S)
+ROLE_VARIABLE = re.compile(r'\bsession_check_[a-z_]+\b')
+DOCS_NAMING_ROLE_VARIABLES = ('README.md', 'docs/docsite/rst/guide.rst', 'roles/session_check/README.md',
+                              'examples/demo.yml')
+
+
+def _readme_commands() -> set[str]:
+    commands = set()
+    for block in SHELL_BLOCK.findall(README):
+        for line in block.splitlines():
+            commands.add(re.sub(r'\s+#\s.*$', '', line).strip())
+    return commands
+
+
+def test_the_next_steps_are_commands():
+    assert len(COMMANDS) >= 10
+    assert 'ansible-doc -t role dataarts.fabric.session_check' in COMMANDS
+
+
+@pytest.mark.parametrize('command', COMMANDS)
+def test_the_readme_shows_each_next_step(command):
+    assert command in _readme_commands()
+
+
+def test_every_make_target_named_is_in_the_makefile():
+    makefile = (ROOT / 'Makefile').read_text(encoding='utf-8')
+    targets = {name for names in re.findall(r'^([a-z][a-z -]*):', makefile, re.M) for name in names.split()}
+    named = set(re.findall(r'\bmake ([a-z][a-z-]*)', NEXT_STEPS + README))
+    assert {'demo', 'emulator', 'emulator-stop'} <= named
+    assert named <= targets
+
+
+@pytest.mark.parametrize('document', DOCS_NAMING_ROLE_VARIABLES)
+def test_every_role_variable_named_exists(document):
+    spec = yaml.safe_load((ROOT / 'roles' / 'session_check' / 'meta' / 'argument_specs.yml').read_text(encoding='utf-8'))
+    known = set(spec['argument_specs']['main']['options']) | {'session_check_result'}
+    named = set(ROLE_VARIABLE.findall((ROOT / document).read_text(encoding='utf-8')))
+    assert named
+    assert named <= known, 'not variables of the role: %s' % ', '.join(sorted(named - known))
