@@ -96,9 +96,10 @@ def _refuse_profile_beside_credentials(level_values: t.Mapping[str, t.Any], wher
                                        describe: t.Callable[[str], str]) -> None:
     given = [name for name in AUTH_WAY_OPTIONS if level_values.get(name) is not None]
     if level_values.get('profile') is not None and given:
-        raise FabricError('profile %s and %s are both configured %s: a profile is a way to authenticate of its own;'
+        raise FabricError('profile %s%s and %s are both configured %s: a profile is a way to authenticate of its own;'
                           ' configure either the profile or the credentials' % (
-                              level_values['profile'], ', '.join(describe(name) for name in given), where))
+                              level_values['profile'], describe('profile')[len('profile'):],
+                              ', '.join(describe(name) for name in given), where))
 
 
 def resolve_sources(explicit: t.Mapping[str, t.Any], environ: t.Mapping[str, str], normalize: Normalize,

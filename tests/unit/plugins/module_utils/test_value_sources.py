@@ -106,7 +106,8 @@ def test_a_profile_beside_credentials_at_the_same_level_is_an_error(home):
     text = refusal(profile='work', auth_token='opt-token')
     assert 'profile work and auth_token are both configured as options' in text and 'opt-token' not in text
     text = refusal({'HW_PROFILE': 'work', 'DATAARTS_FABRIC_AUTH_TOKEN': 'env-token'})
-    assert 'configured in the environment' in text and 'DATAARTS_FABRIC_AUTH_TOKEN' in text and 'env-token' not in text
+    assert 'profile work (from the environment variable HW_PROFILE) and auth_token (from the environment variable' \
+        ' DATAARTS_FABRIC_AUTH_TOKEN) are both configured in the environment' in text and 'env-token' not in text
 
 
 def test_a_profile_of_the_environment_gives_way_to_credentials_on_the_task(home):
