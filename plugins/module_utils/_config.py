@@ -305,8 +305,11 @@ def auth_choice(values: t.Mapping[str, t.Any], sourced: Sourced | None = None) -
     label, names = configured[0]
     missing = [name for name in names if values[name] is None]
     if missing:
-        raise FabricError('%s must be given together: %s missing%s' % (
-            label, ' and '.join(missing) + (' is' if len(missing) == 1 else ' are'), ignored(missing)))
+        given = [name for name in names if values[name] is not None]
+        notes = [name + sourced.origin_note(name) for name in given if sourced and sourced.origin_note(name)]
+        raise FabricError('%s must be given together: %s missing%s%s' % (
+            label, ' and '.join(missing) + (' is' if len(missing) == 1 else ' are'), ignored(missing),
+            ' (given: %s)' % ', '.join(notes) if notes else ''))
     return names[0]
 
 
@@ -317,7 +320,9 @@ def _url_parts(option: str, url: str) -> t.Any:
         parts = urlsplit(url)
         parts.port  # noqa: B018 -- raises ValueError for a port out of range or not a number
     except ValueError as exc:
-        raise FabricError('%s is not a valid URL (%s)' % (option, exc)) from None
+        # the library's reason can quote the whole host part, user:password@ included
+        reason = 'the value is not shown: it holds user credentials' if '@' in url else str(exc)
+        raise FabricError('%s is not a valid URL (%s)' % (option, reason)) from None
     if parts.scheme not in ('http', 'https') or not parts.hostname:
         raise FabricError('%s must be an http:// or https:// URL with a host name, such as %s' % (
             option, 'http://proxy.example.com:3128' if option == 'proxy' else 'https://host.example.com'))
@@ -379,6 +384,8 @@ def _checked_ca_path(path: str | None) -> str | None:
         raise FabricError('ca_path %s does not exist' % path)
     if os.path.isdir(path):
         raise FabricError('ca_path %s is a directory: give the PEM file of CA certificates' % path)
+    if not os.path.isfile(path):  # a FIFO or a device would block or never end
+        raise FabricError('ca_path %s is not a regular file: give the PEM file of CA certificates' % path)
     if not os.access(path, os.R_OK):
         raise FabricError('ca_path %s cannot be read by this user' % path)
     if os.path.getsize(path) > CA_BUNDLE_MAX_BYTES:
@@ -402,8 +409,9 @@ def _base_url(values: t.Mapping[str, t.Any], proxy: str | None) -> str:
     if values['endpoint'] is not None:
         return _checked_url('endpoint', values['endpoint'], values['allow_plain_http'], proxy)
     if values['region'] is None:
-        raise FabricError('either endpoint or region is required (or the DATAARTS_FABRIC_ENDPOINT or'
-                          ' HW_REGION_NAME environment variable)')
+        raise FabricError('either endpoint or region is required (or one of their environment variables %s, or the'
+                          ' region of a KooCLI profile)' % ', '.join(OPTIONS_BY_NAME['endpoint'].env
+                                                                     + OPTIONS_BY_NAME['region'].env))
     return DERIVED_ENDPOINT.format(region=values['region'], cloud=_cloud_domain(values))
 
 

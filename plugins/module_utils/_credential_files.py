@@ -50,6 +50,8 @@ class FileValues:
 def _path(environ: t.Mapping[str, str], variable: str, default: str) -> tuple[str, bool]:
     """The file's path, and whether the user named it (then it must exist)."""
     named = (environ.get(variable) or '').strip()
+    if not named.isprintable():  # it is shown in messages: never a line break or an escape sequence
+        raise FabricError('%s must be a path without control characters' % variable)
     return os.path.expanduser(named or default), bool(named)
 
 
@@ -61,6 +63,9 @@ def _present(path: str, named_by: str | None) -> bool:
             path, ' (named by %s)' % named_by if named_by else ''))
     if os.path.isfile(path):
         return True
+    if os.path.exists(path):  # a FIFO or a device: reading it could block or never end
+        raise FabricError('%s is not a regular file, not a credentials file%s' % (
+            path, ' (named by %s)' % named_by if named_by else ''))
     if named_by:
         raise FabricError('%s names %s, which does not exist' % (named_by, path))
     return False
@@ -107,12 +112,14 @@ def koocli_profile(environ: t.Mapping[str, str], profile: str | None,
     current = config.get('current') if isinstance(config.get('current'), str) else None
     wanted = profile or current
     profiles = config.get('profiles') if isinstance(config.get('profiles'), list) else []
-    found = [p for p in profiles if isinstance(p, dict) and p.get('name') == wanted]
+    found = [p for p in profiles if isinstance(p, dict) and wanted and p.get('name') == wanted]
     if not found:
         if profile:
             raise FabricError('profile %s is not in the KooCLI configuration file %s' % (profile, path))
         return FileValues()
     values = _text_values(found[0], KOOCLI_FIELDS)
+    if not profile and 'access_key' not in values and 'secret_key' not in values:
+        return FileValues()  # a current profile of another mode (no AK/SK at all): the SDK file may still have them
     if not PLAIN_ACCESS_KEY.match(values.get('access_key', '')) or 'secret_key' not in values:
         raise FabricError('profile %s in %s holds no readable AK/SK: KooCLI stores credentials encrypted by default,'
                           ' and encrypted profiles cannot be read. Store them unencrypted with `%s`, or set'

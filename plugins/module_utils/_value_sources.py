@@ -57,57 +57,61 @@ class Sourced:
 
     def noted(self, error: FabricError) -> FabricError:
         """The error with where the value came from, when its message starts with an option set another way."""
-        name = error.message.split(' ', 1)[0]
+        name = error.message.split(' ', 1)[0].rstrip(',:')
         return with_origin(error, name, self.origins.get(name))
 
 
 def with_origin(error: FabricError, name: str, origin: Origin | None) -> FabricError:
-    if origin is None or origin.level == OPTION or not error.message.startswith(name + ' ') \
-            or error.message.startswith(name + ' (from '):
+    if origin is None or origin.level == OPTION or error.message[len(name):len(name) + 1] not in (' ', ',') \
+            or not error.message.startswith(name) or error.message.startswith(name + ' (from '):
         return error
     return FabricError('%s (%s)%s' % (name, origin.phrase(), error.message[len(name):]), error.status,
                        error.error_code, error.error_msg, error.solution_msg, error.request_id)
 
 
 Normalize = t.Callable[[str, t.Any], t.Any]
+# Options that configure a way to authenticate by themselves; security_token only completes AK/SK.
+WAY_MAKERS = tuple(name for name in AUTH_WAY_OPTIONS if name != 'security_token') + ('profile',)
 
 
-def _from_environment(environ: t.Mapping[str, str], normalize: Normalize) -> dict[str, tuple[t.Any, Origin]]:
-    """The first variable of each option that is set and not blank, normalized like an option value."""
+def _environment_texts(environ: t.Mapping[str, str]) -> dict[str, tuple[str, Origin]]:
+    """The first variable of each option that is set and not blank (checked only once it is used)."""
     found = {}
     for option in ALL_OPTIONS:
         for variable in option.env:
             text = environ.get(variable)
             if text is not None and text.strip():
-                origin = Origin(ENVIRONMENT, variable)
-                try:
-                    found[option.name] = (normalize(option.name, text), origin)
-                except FabricError as exc:
-                    raise with_origin(exc, option.name, origin) from None
+                found[option.name] = (text, Origin(ENVIRONMENT, variable))
                 break
     return found
 
 
-def _level_configures_auth(values: t.Mapping[str, t.Any]) -> bool:
-    return any(values.get(name) is not None for name in AUTH_WAY_OPTIONS + ('profile',))
+def _adopt(name: str, value: t.Any, origin: Origin, normalize: Normalize) -> t.Any:
+    try:
+        return normalize(name, value)
+    except FabricError as exc:
+        raise with_origin(exc, name, origin) from None
 
 
-def _refuse_profile_beside_credentials(level_values: t.Mapping[str, t.Any], where: str,
+def _configures_a_way(names: t.Iterable[str]) -> bool:
+    return any(name in WAY_MAKERS for name in names)
+
+
+def _refuse_profile_beside_credentials(given: t.Iterable[str], profile: str, where: str,
                                        describe: t.Callable[[str], str]) -> None:
-    given = [name for name in AUTH_WAY_OPTIONS if level_values.get(name) is not None]
-    if level_values.get('profile') is not None and given:
+    credentials = [name for name in given if name in AUTH_WAY_OPTIONS]
+    if credentials:
         raise FabricError('profile %s%s and %s are both configured %s: a profile is a way to authenticate of its own;'
                           ' configure either the profile or the credentials' % (
-                              level_values['profile'], describe('profile')[len('profile'):],
-                              ', '.join(describe(name) for name in given), where))
+                              profile, describe('profile')[len('profile'):],
+                              ', '.join(describe(name) for name in credentials), where))
 
 
 def resolve_sources(explicit: t.Mapping[str, t.Any], environ: t.Mapping[str, str], normalize: Normalize,
                     warn: t.Callable[[str], None]) -> Sourced:
     """``explicit`` holds normalized option values (None for not given); environment values are normalized
-    with ``normalize(name, text)``, so they obey the same rules as options."""
-    environment = _from_environment(environ, normalize)
-    env_values = {name: value for name, (value, _origin) in environment.items()}
+    with ``normalize(name, text)`` when they are used, so they obey the same rules as options."""
+    environment = _environment_texts(environ)
     values: dict[str, t.Any] = {}
     origins: dict[str, Origin] = {}
     for name, value in explicit.items():
@@ -117,39 +121,47 @@ def resolve_sources(explicit: t.Mapping[str, t.Any], environ: t.Mapping[str, str
     def describe(name: str) -> str:
         return '%s (%s)' % (name, environment[name][1].phrase()) if name in environment else name
 
-    explicit_way = _level_configures_auth(explicit)
-    if explicit_way:
-        _refuse_profile_beside_credentials(explicit, 'as options', lambda name: name)
-    elif _level_configures_auth(env_values):
-        _refuse_profile_beside_credentials(env_values, 'in the environment', describe)
-    auth_level = OPTION if explicit_way else ENVIRONMENT if _level_configures_auth(env_values) else None
+    if _configures_a_way(values):
+        auth_level = OPTION
+        if values.get('profile') is not None:
+            _refuse_profile_beside_credentials(values, values['profile'], 'as options', lambda name: name)
+    elif _configures_a_way(environment):
+        auth_level = ENVIRONMENT
+        if 'profile' in environment:
+            profile = _adopt('profile', environment['profile'][0], environment['profile'][1], normalize)
+            _refuse_profile_beside_credentials(environment, profile, 'in the environment', describe)
+    else:
+        auth_level = None
     ignored = {}
-    for name, (value, origin) in environment.items():
+    for name, (text, origin) in environment.items():
         if name in values:
             continue
         if auth_level == OPTION and name in AUTH_WAY_OPTIONS + ('profile',):
             ignored[name] = origin.where
             continue
-        values[name], origins[name] = value, origin
-    files = _from_files(environ, values, auth_level, warn)
-    if files is not None:
+        values[name], origins[name] = _adopt(name, text, origin, normalize), origin
+    files = _from_files(environ, values, origins, auth_level, warn)
+    if files is not None and files.values:
         for name, value in files.values.items():
-            if values.get(name) is None:
+            # A profile's project comes with its key: a project ID exported for another account never signs
+            # with it (an option still wins).
+            from_environment = origins.get(name, Origin(OPTION)).level == ENVIRONMENT and name == 'project_id'
+            if values.get(name) is None or from_environment:
                 origin = Origin(FILE, files.source)
-                try:
-                    values[name], origins[name] = normalize(name, value), origin
-                except FabricError as exc:
-                    raise with_origin(exc, name, origin) from None
-        auth_level = auth_level or (FILE if files.values else None)
+                values[name], origins[name] = _adopt(name, value, origin, normalize), origin
+        auth_level = auth_level or FILE
     return Sourced(values={option.name: values.get(option.name) for option in ALL_OPTIONS}, origins=origins,
                    auth_level=auth_level, ignored=ignored)
 
 
-def _from_files(environ: t.Mapping[str, str], values: t.Mapping[str, t.Any], auth_level: str | None,
-                warn: t.Callable[[str], None]) -> FileValues | None:
+def _from_files(environ: t.Mapping[str, str], values: t.Mapping[str, t.Any], origins: t.Mapping[str, Origin],
+                auth_level: str | None, warn: t.Callable[[str], None]) -> FileValues | None:
     """A profile named at the level that gives the way to authenticate is read, and must be there; with no way
     configured at all, the current KooCLI profile or the SDK credentials file are tried."""
     profile = values.get('profile')
-    if profile is not None or auth_level is None:
+    if profile is None and auth_level is not None:
+        return None
+    try:
         return values_from_files(environ, profile, warn)
-    return None
+    except FabricError as exc:
+        raise with_origin(exc, 'profile', origins.get('profile')) from None

@@ -53,8 +53,10 @@ env -u NO_PROXY -u no_proxy HTTP_PROXY="${FABRIC_EMULATOR_URL}" \
     || failed+=(proxy_env.yml)
 
 # Secrets quoted back and the proxy password, at -vvvv; the whole output and the emulator's log are searched.
+# ansible-core 2.21 adds a module's `invocation` to its result only when asked (older cores always do): ask, so
+# that the arguments a user can have printed are searched too.
 rc=0
-ansible-playbook -i "${INVENTORY_PATH}" secrets.yml -vvvv -e "emulator_url=${FABRIC_EMULATOR_URL}" \
+ANSIBLE_INJECT_INVOCATION=true ansible-playbook -i "${INVENTORY_PATH}" secrets.yml -vvvv -e "emulator_url=${FABRIC_EMULATOR_URL}" \
     -e "@${out}/secrets.json" "$@" >"${out}/play.txt" 2>&1 || rc=$?
 
 fabric_emulator_save_log "${out}/emulator-log.json"

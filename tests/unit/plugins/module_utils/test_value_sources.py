@@ -184,3 +184,70 @@ def test_the_highest_level_with_a_way_decides_and_only_it_can_conflict(placement
     assert at_top == [credentials.kind]
     chosen = WAYS[credentials.kind][0 if top == 'option' else 1]
     assert (credentials.auth_token or credentials.access_key or credentials.username) in chosen.values()
+
+
+# Found by a hostile review of the loader: each case below failed before its fix.
+
+@pytest.mark.parametrize('environ,given', [
+    ({'DATAARTS_FABRIC_AUTH_TOKEN': 'tok en'}, WAYS['aksk'][0]),
+    ({'HW_PASSWORD': 'pa\x01ss'}, {'auth_token': 'opt-token'}),
+    ({'DATAARTS_FABRIC_TOKEN_CACHE': 'maybe'}, {'auth_token': 'opt-token', 'token_cache': True}),
+])
+def test_a_wrong_value_of_the_environment_that_is_not_used_does_not_matter(environ, given):
+    assert load(environ, **given).connection.credentials.kind in ('aksk', 'token')
+
+
+@pytest.mark.parametrize('option', ['endpoint', 'iam_endpoint'])
+def test_a_url_the_library_cannot_parse_never_shows_its_user_credentials(option):
+    given = {option: 'https://admin:S3cr3tPW@ho\u2100st.example.com'}
+    given.update({'auth_token': 't'} if option == 'endpoint' else dict(WAYS['password'][0], auth_token=None))
+    assert 'S3cr3tPW' not in refusal(**given) and '%s is not a valid URL' % option in refusal(**given)
+    text = refusal({'DATAARTS_FABRIC_ENDPOINT': given['endpoint' if option == 'endpoint' else option]},
+                   endpoint=None, auth_token='t') if option == 'endpoint' else ''
+    assert 'S3cr3tPW' not in text
+
+
+def test_a_lone_security_token_in_the_environment_configures_no_way_and_the_profile_is_read(home):
+    koocli(home)
+    assert load({'HW_SECURITY_TOKEN': 'stok'}).connection.credentials.access_key == 'KOOWORKAK0001'
+
+
+def test_half_a_way_in_the_environment_names_its_variable():
+    text = refusal({'HW_USER_NAME': 'bob'})
+    assert 'password and domain_name are missing' in text
+    assert 'username (from the environment variable HW_USER_NAME)' in text
+
+
+def test_a_profile_of_the_environment_that_is_not_there_names_the_variable(home):
+    koocli(home)
+    assert 'profile (from the environment variable HW_PROFILE) old is not in the KooCLI' in refusal({'HW_PROFILE': 'old'})
+
+
+def test_a_koocli_file_without_a_current_profile_leaves_the_sdk_file_its_turn(home):
+    koocli(home, {'profiles': [{}]})
+    sdk = home / '.huaweicloud' / 'credentials'
+    sdk.parent.mkdir()
+    sdk.write_text('[basic]\nak = SDKAK0000001\nsk = sdk-sk\nproject_id = sdk-project\n')
+    sdk.chmod(0o600)
+    assert load().connection.credentials.access_key == 'SDKAK0000001'
+
+
+def test_a_profile_brings_its_own_project_over_an_exported_one(home):
+    koocli(home)
+    credentials = load({'HW_PROJECT_ID': 'env-project'}, profile='work').connection.credentials
+    assert credentials.project_id == 'koo-work-project'
+    assert load({}, profile='work', project_id='opt-project').connection.credentials.project_id == 'opt-project'
+
+
+def test_special_files_are_named_as_such_and_never_read(home, tmp_path):
+    import os
+    fifo = tmp_path / 'fifo'
+    os.mkfifo(fifo)
+    assert 'ca_path %s is not a regular file' % fifo in refusal(auth_token='t', ca_path=str(fifo))
+    assert 'is not a regular file' in refusal({'HW_SHARED_CONFIG_FILE': str(fifo)})
+    assert '/dev/zero is not a regular file' in refusal({'HW_SHARED_CONFIG_FILE': '/dev/zero'})
+
+
+def test_a_path_variable_with_control_characters_is_refused_without_echoing_it():
+    text = refusal({'HW_SHARED_CONFIG_FILE': '/nope\x1b[2K\r\nfatal: [host]: OK'})
+    assert 'HW_SHARED_CONFIG_FILE must be a path without control characters' in text and '\x1b' not in text
