@@ -31,14 +31,22 @@ OUT="${OUTPUT_DIR:-$(mktemp -d)}"
 playbook=(ansible-playbook -i "${INVENTORY_PATH:-../../inventory}" -e "emulator_url=${FABRIC_EMULATOR_URL}"
           -e "output_dir=${OUT}")
 
+# Runs a command (a playbook NAME.yml) with its output in ${OUT}/NAME.log, of which it shows the task lines; on
+# failure, the end of the output, and the script stops.
+run_logged() {
+    local name="$1"
+    shift
+    if ! "$@" >"${OUT}/${name}.log" 2>&1; then
+        tail -n 200 "${OUT}/${name}.log"
+        echo "session_check: ${name}.yml failed (full output: ${OUT}/${name}.log)" >&2
+        exit 1
+    fi
+    grep -E '^(PLAY|TASK|ok|changed|failed|fatal|skipping|localhost)' "${OUT}/${name}.log" || true
+}
+
 # 1. rules that hold, and a wait that succeeds; at -vvvv to prove that no secret is printed
 set +x
-if ! "${playbook[@]}" pass.yml -vvvv "$@" >"${OUT}/pass.log" 2>&1; then
-    tail -n 200 "${OUT}/pass.log"
-    echo "session_check: pass.yml failed (full output: ${OUT}/pass.log)" >&2
-    exit 1
-fi
-grep -E '^(PLAY|TASK|ok|changed|failed|fatal|skipping|localhost)' "${OUT}/pass.log" || true
+run_logged pass "${playbook[@]}" pass.yml -vvvv "$@"
 for secret in "${SC_SECRET_KEY}" "${SC_SECURITY_TOKEN}"; do
     if grep -qF -- "${secret}" "${OUT}/pass.log"; then
         echo "session_check: a secret appears in the -vvvv output of pass.yml (${OUT}/pass.log)" >&2
@@ -56,12 +64,7 @@ set -x
 rm -rf "${OUT}/session_check_failures.json" "${OUT}/junit-expected-failures"
 mkdir -p "${OUT}/junit-expected-failures"
 set +x
-if ! JUNIT_OUTPUT_DIR="${OUT}/junit-expected-failures" "${playbook[@]}" fail.yml "$@" >"${OUT}/fail.log" 2>&1; then
-    tail -n 200 "${OUT}/fail.log"
-    echo "session_check: fail.yml failed (full output: ${OUT}/fail.log)" >&2
-    exit 1
-fi
-grep -E '^(PLAY|TASK|ok|changed|failed|fatal|skipping|localhost)' "${OUT}/fail.log" || true
+run_logged fail env JUNIT_OUTPUT_DIR="${OUT}/junit-expected-failures" "${playbook[@]}" fail.yml "$@"
 # The wait is one task of the module: no retry lines while all is well, no ignored failure on a timeout, and the
 # error of a failed poll once (the module's task is ok; the role's own task fails with its message).
 for noise in 'FAILED - RETRYING' '...ignoring'; do
