@@ -6,8 +6,9 @@
 From plugins/module_utils/_option_table.py (CONNECTION_OPTIONS, QUERY_OPTIONS) and _option_notes.py:
   - plugins/doc_fragments/connection.py and session_filters.py, whole;
   - in roles/session_check, between the BEGIN GENERATED and END GENERATED lines: the connection variables of
-    meta/argument_specs.yml, what tasks/main.yml passes to the module, the list in defaults/main.yml and the
-    table in README.md.
+    meta/argument_specs.yml, what tasks/main.yml passes to the module and the names of every variable of
+    meta/argument_specs.yml (the role refuses any other session_check_* variable as a typo), the list in
+    defaults/main.yml and the table in README.md.
 ansible-test's yamllint reads doc fragments as literal strings, so the table cannot feed them at import time.
 tests/unit/generated/test_generate.py fails when a file differs from what this script would write.
 Run it after changing the table:  python hacking/generate.py  (with --check: only report stale files)
@@ -164,7 +165,12 @@ def role_argument_spec_part(table: types.ModuleType) -> str:
     return _indent(_yaml(role_argument_entries(table), _IndentedSequences), 6)
 
 
-def role_tasks_part(table: types.ModuleType) -> str:
+def role_variable_names(argument_specs: str) -> list[str]:
+    """Every variable of the role, in the order of meta/argument_specs.yml (its own and the connection ones)."""
+    return list(yaml.safe_load(argument_specs)['argument_specs']['main']['options'])
+
+
+def role_tasks_part(table: types.ModuleType, variables: t.Sequence[str]) -> str:
     options = role_options(table)
     width = max(len(option.name) for option in options) + 3
     pairs = ''.join("           %-*s %s%s | default(none),\n" % (width, "'%s':" % option.name, ROLE_PREFIX, option.name)
@@ -177,7 +183,10 @@ def role_tasks_part(table: types.ModuleType) -> str:
         + "         } | dict2items | rejectattr('value', 'none') | rejectattr('value', 'sameas', omit)\n"
         "         | rejectattr('value', 'eq', '') | items2dict }}\n"
         '    # The statuses of the API, which session_check_fail_statuses and session_check_wait_status name.\n'
-        '    _session_check_statuses: %s\n' % json.dumps(list(statuses)))
+        '    _session_check_statuses: %s\n' % json.dumps(list(statuses))
+        + '    # Every variable of meta/argument_specs.yml: any other variable named %s* is refused as a typo.\n'
+        '    _session_check_variables:\n' % ROLE_PREFIX
+        + ''.join('      - %s\n' % name for name in variables))
 
 
 def role_defaults_part(table: types.ModuleType) -> str:
@@ -206,21 +215,29 @@ def fill(text: str, part: str, path: str) -> str:
     return ''.join(lines[:begins[0] + 1]) + part + ''.join(lines[ends[0]:])
 
 
-def role_parts(table: types.ModuleType) -> dict[str, str]:
+ARGUMENT_SPECS = ROLE + '/meta/argument_specs.yml'
+
+
+def role_parts(table: types.ModuleType, variables: t.Sequence[str]) -> dict[str, str]:
     return {
-        ROLE + '/meta/argument_specs.yml': role_argument_spec_part(table),
-        ROLE + '/tasks/main.yml': role_tasks_part(table),
+        ROLE + '/tasks/main.yml': role_tasks_part(table, variables),
         ROLE + '/defaults/main.yml': role_defaults_part(table),
         ROLE + '/README.md': role_readme_part(table),
     }
 
 
+def _filled(root: str, path: str, part: str) -> str:
+    with open(os.path.join(root, path), encoding='utf-8') as current:
+        return fill(current.read(), part, path)
+
+
 def generated_files(table: types.ModuleType, notes: types.ModuleType, root: str = ROOT) -> dict[str, str]:
     """Path (relative to ``root``) to the full text each generated file must have."""
     files = doc_fragments(table, notes)
-    for path, part in role_parts(table).items():
-        with open(os.path.join(root, path), encoding='utf-8') as current:
-            files[path] = fill(current.read(), part, path)
+    # The argument spec first: the list of the role's variables in tasks/main.yml is read from it.
+    files[ARGUMENT_SPECS] = _filled(root, ARGUMENT_SPECS, role_argument_spec_part(table))
+    for path, part in role_parts(table, role_variable_names(files[ARGUMENT_SPECS])).items():
+        files[path] = _filled(root, path, part)
     return files
 
 

@@ -24,13 +24,41 @@ options:
       - ID of the workspace whose sessions are listed (1 to 36 characters, only letters, digits and hyphens).
     type: str
     required: true
+  wait_status:
+    description:
+      - Wait until the session O(session_id) is in one of these statuses, polling it every O(wait_sleep) seconds for
+        at most O(wait_timeout) seconds. Requires O(session_id).
+      - The wait fails early, naming the status, when the session is V(FAIL) or V(CLOSED) (statuses a session never
+        leaves) and that status is not listed; it fails at once when a poll fails or the session comes without a
+        status. On timeout it names the last status seen, or says that the session was never found.
+      - RV(sessions), RV(total) and RV(counts) are those of the last poll; RV(wait) says what the wait saw, also when
+        it fails.
+      - Cannot be combined with O(status) or O(count_only).
+      - When not set, the module lists the sessions once, without waiting.
+    type: list
+    elements: str
+    choices: [RUNNING, CLOSED, WAITING, CREATING, FAIL]
+  wait_timeout:
+    description:
+      - Seconds the wait of O(wait_status) may take. A poll is made at the start and then every O(wait_sleep) seconds
+        as long as the previous poll ended within this time, so at most O(wait_timeout) / O(wait_sleep) + 1 polls
+        (and never more than 10000).
+      - V(0) polls once. At most V(86400).
+      - Each poll is one call of the API with its own O(total_timeout) and retry budget.
+    type: float
+    default: 300
+  wait_sleep:
+    description:
+      - Seconds between the starts of two polls of the wait of O(wait_status); greater than V(0), at most V(3600).
+    type: float
+    default: 5
 extends_documentation_fragment:
   - dataarts.fabric.connection
   - dataarts.fabric.session_filters
 attributes:
   check_mode:
     support: full
-    description: The module only reads; it behaves the same in check mode.
+    description: The module only reads; it behaves the same in check mode, waits included.
   diff_mode:
     support: none
     description: The module changes nothing, so there is no diff.
@@ -93,6 +121,21 @@ EXAMPLES = r"""
   dataarts.fabric.fabric_session_info:
     workspace_id: 8f3b7a4e-1c2d-4e5f-9a0b-1c2d3e4f5a6b
     session_id: 284888e2-c36f-4bec-9b24-e5bf0b386ab0
+
+- name: Wait up to 10 minutes for a session to be RUNNING (failing early if it goes FAIL or CLOSED)
+  dataarts.fabric.fabric_session_info:
+    endpoint: https://fabric.cn-north-4.myhuaweicloud.com
+    auth_token: "{{ iam_token }}"
+    workspace_id: 8f3b7a4e-1c2d-4e5f-9a0b-1c2d3e4f5a6b
+    session_id: 284888e2-c36f-4bec-9b24-e5bf0b386ab0
+    wait_status: RUNNING
+    wait_timeout: 600
+    wait_sleep: 10
+  register: started
+
+- name: Show how long it took
+  ansible.builtin.debug:
+    msg: "{{ started.wait.final_status }} after {{ started.wait.polls }} polls"
 
 - name: Set the connection once for every task of the collection
   module_defaults:
@@ -187,6 +230,67 @@ counts:
     WAITING: 0
     CREATING: 0
     FAIL: 0
+wait:
+  description:
+    - What the wait of O(wait_status) saw, on success and on failure.
+  returned: when O(wait_status) is set
+  type: dict
+  sample:
+    session_id: 284888e2-c36f-4bec-9b24-e5bf0b386ab0
+    statuses: [RUNNING]
+    timeout: 300.0
+    sleep: 5.0
+    polls: 4
+    found: true
+    final_status: RUNNING
+    reached: true
+    outcome: reached
+    elapsed: 15.041
+  contains:
+    session_id:
+      description: The session waited for (O(session_id)).
+      type: str
+      returned: always
+    statuses:
+      description: The statuses waited for (O(wait_status)), each once.
+      type: list
+      elements: str
+      returned: always
+    timeout:
+      description: O(wait_timeout), in seconds.
+      type: float
+      returned: always
+    sleep:
+      description: O(wait_sleep), in seconds.
+      type: float
+      returned: always
+    polls:
+      description: How many times the session was polled (each poll is one listing of the session).
+      type: int
+      returned: always
+    found:
+      description: Whether any poll found the session.
+      type: bool
+      returned: always
+    final_status:
+      description: The last status the polls saw, V(null) when no poll found the session.
+      type: str
+      returned: always
+    reached:
+      description: Whether the session reached one of the statuses of O(wait_status).
+      type: bool
+      returned: always
+    outcome:
+      description:
+        - How the wait ended. V(reached) (a wanted status), V(ended) (V(FAIL) or V(CLOSED), not wanted),
+          V(timed_out), V(no_status) (the session came without a status), V(poll_failed) (a request failed).
+        - V(null) when the options were refused before any poll.
+      type: str
+      returned: always
+    elapsed:
+      description: Seconds from the first poll to the end of the wait.
+      type: float
+      returned: always
 status_code:
   description: HTTP status of the failed request, when the service answered.
   returned: failure
@@ -217,8 +321,14 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.dataarts.fabric.plugins.module_utils._config import load_config, raw_secrets
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError, Redactor
-from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import module_argument_spec
-from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionQuery, run_queries
+from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import SESSION_STATUSES, module_argument_spec
+from ansible_collections.dataarts.fabric.plugins.module_utils._session_wait import (
+    SLEEP_DEFAULT,
+    TIMEOUT_DEFAULT,
+    SessionWait,
+    wait_settings,
+)
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionListing, SessionQuery, run_queries
 from ansible_collections.dataarts.fabric.plugins.module_utils._transport import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -226,28 +336,47 @@ from ansible_collections.dataarts.fabric.plugins.module_utils._transport import 
 )
 from ansible_collections.dataarts.fabric.plugins.module_utils._version import user_agent
 
+MODULE_OPTIONS = dict(
+    workspace_id=dict(type='str', required=True),
+    # The wait is the module's own: the lookup and the event source do not wait.
+    wait_status=dict(type='list', elements='str', choices=list(SESSION_STATUSES)),
+    wait_timeout=dict(type='float', default=TIMEOUT_DEFAULT),
+    wait_sleep=dict(type='float', default=SLEEP_DEFAULT),
+)
+
 
 def main() -> None:
-    module = AnsibleModule(
-        argument_spec=module_argument_spec(workspace_id=dict(type='str', required=True)),
-        supports_check_mode=True,
-    )
+    module = AnsibleModule(argument_spec=module_argument_spec(**MODULE_OPTIONS), supports_check_mode=True)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
 
-    redactor = Redactor(raw_secrets(module.params))
+    params = module.params
+    redactor = Redactor(raw_secrets(params))
+    wait: SessionWait | None = None
     try:
-        config = load_config(module.params)
+        config = load_config(params)
         for warning in config.warnings:
             module.warn(redactor.text(warning))
-        query = SessionQuery.for_workspace(module.params['workspace_id'], config.query)
+        query = SessionQuery.for_workspace(params['workspace_id'], config.query)
+        if params['wait_status'] is not None:
+            wait = SessionWait(wait_settings(
+                query.workspace_id, config.query.session_id, params['wait_status'], params['wait_timeout'],
+                params['wait_sleep'], conflicts={'status': config.query.statuses != (None,),
+                                                 'count_only': config.query.count_only}))
         with open_client(config.connection, user_agent('module')) as client:
             redactor = client.redactor
-            [listing] = run_queries(client, [query], module.warn, config.connection.concurrency)
+
+            def poll() -> SessionListing:
+                [listing] = run_queries(client, [query], module.warn, config.connection.concurrency)
+                return listing
+
+            listing = poll() if wait is None else wait.run(poll)
     except FabricError as exc:
         exc = redactor.error(exc)
-        module.fail_json(msg=str(exc), **exc.details())
-    module.exit_json(changed=False, **listing.as_result())
+        extra = {} if wait is None else {'wait': wait.as_result()}
+        module.fail_json(msg=str(exc), **dict(exc.details(), **extra))
+    extra = {} if wait is None else {'wait': wait.as_result()}
+    module.exit_json(changed=False, **dict(listing.as_result(), **extra))
 
 
 if __name__ == '__main__':

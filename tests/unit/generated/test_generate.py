@@ -74,3 +74,11 @@ def test_role_defaults_match_the_documented_defaults():
     assert sorted(PREFIX + key for key in defaults) == sorted(own)
     for name, spec in own.items():
         assert defaults[name[len(PREFIX):]] == spec.get('default'), name
+
+
+def test_the_role_knows_exactly_the_variables_of_its_argument_spec():
+    """The typo check of tasks/main.yml refuses any other session_check_* variable: its list is the spec's."""
+    tasks = yaml.safe_load((ROLE / 'tasks' / 'main.yml').read_text(encoding='utf-8'))
+    known = tasks[0]['vars']['_session_check_variables']
+    assert known == list(ROLE_SPEC)
+    assert 'session_check_result' not in known  # the role's output, allowed by the check itself

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# fabric_session_info against the emulator: auth, filters, paging, errors, retries, input checks.
+# fabric_session_info against the emulator: auth, filters, paging, errors, retries, input checks, the wait.
 # Extra arguments go to ansible-playbook (for example -vvv, or --tags).
 set -eux
 

@@ -1,0 +1,182 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the dataarts.fabric collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The module's wait: one session polled until its status is one of those wanted.
+
+Polls are planned at the start and then every ``sleep`` seconds, as many as fit in ``timeout`` (at most
+POLLS_MAX). A poll is only made while the previous one ended within the timeout, so slow answers shorten the
+wait rather than lengthen it. The wait ends early when the session is in a status it never leaves (FAIL,
+CLOSED) that is not wanted, and at once when a poll fails or the session comes without a status.
+"""
+
+from __future__ import annotations
+
+import time
+import typing as t
+from dataclasses import dataclass, field
+
+from ._config import _number
+from ._errors import FabricError
+from ._option_table import SESSION_STATUSES
+from ._sessions import SessionListing
+
+# Statuses a session never leaves.
+END_STATUSES = ('FAIL', 'CLOSED')
+TIMEOUT_DEFAULT = 300
+TIMEOUT_MAX = 86400
+SLEEP_DEFAULT = 5
+SLEEP_MAX = 3600
+POLLS_MAX = 10000
+# Room for the rounding of timeout / sleep (0.3 / 0.1 is 2.9999999999999996).
+_RATIO_SLACK = 1e-9
+
+REACHED = 'reached'
+ENDED = 'ended'
+TIMED_OUT = 'timed_out'
+NO_STATUS = 'no_status'
+POLL_FAILED = 'poll_failed'
+
+
+@dataclass(frozen=True)
+class WaitSettings:
+    workspace_id: str
+    session_id: str
+    statuses: tuple[str, ...]
+    timeout: float
+    sleep: float
+
+    @property
+    def max_polls(self) -> int:
+        return min(int(self.timeout / self.sleep + _RATIO_SLACK) + 1, POLLS_MAX)
+
+    @property
+    def wanted(self) -> str:
+        return ' or '.join(self.statuses)
+
+    @property
+    def session(self) -> str:
+        return 'session %s of workspace %s' % (self.session_id, self.workspace_id)
+
+
+def wait_settings(workspace_id: str, session_id: str | None, statuses: t.Sequence[str], timeout: float,
+                  sleep: float, conflicts: t.Mapping[str, bool] | None = None) -> WaitSettings:
+    """Checked settings, or a FabricError naming the option; ``conflicts`` names the options that are set and
+    cannot be combined with a wait."""
+    if session_id is None:
+        raise FabricError('wait_status needs session_id: the wait polls that one session')
+    if not statuses:
+        raise FabricError('wait_status must name at least one status out of %s' % ', '.join(SESSION_STATUSES))
+    unknown = [status for status in statuses if status not in SESSION_STATUSES]
+    if unknown:
+        raise FabricError('wait_status must name statuses out of %s, got %s'
+                          % (', '.join(SESSION_STATUSES), ', '.join(map(str, unknown))))
+    for name, is_set in (conflicts or {}).items():
+        if is_set:
+            raise FabricError('wait_status cannot be combined with %s: the wait reads the status of the session'
+                              ' from its full listing' % name)
+    timeout = float(_number('wait_timeout', timeout, 0, TIMEOUT_MAX, integer=False,
+                            rule='a number of seconds, 0 or more, at most %d' % TIMEOUT_MAX))
+    sleep = float(_number('wait_sleep', sleep, 0, SLEEP_MAX, integer=False,
+                          rule='a number of seconds greater than 0, at most %d' % SLEEP_MAX))
+    if sleep <= 0:
+        raise FabricError('wait_sleep must be a number of seconds greater than 0, at most %d, got %s'
+                          % (SLEEP_MAX, sleep))
+    return WaitSettings(workspace_id, session_id, tuple(dict.fromkeys(statuses)), timeout, sleep)
+
+
+@dataclass
+class SessionWait:
+    """Polls one session; what it saw stays readable (``as_result``) whether the wait succeeds or fails."""
+
+    settings: WaitSettings
+    sleep: t.Callable[[float], None] = time.sleep
+    clock: t.Callable[[], float] = time.monotonic
+    polls: int = 0
+    found: bool = False
+    present: bool = False
+    final_status: str | None = None
+    outcome: str | None = None
+    elapsed: float = 0.0
+    _start: float = field(default=0.0, repr=False)
+
+    def run(self, poll: t.Callable[[], SessionListing]) -> SessionListing:
+        """The listing of the poll that saw a wanted status; a FabricError for any other end."""
+        self._start = self.clock()
+        deadline = self._start + self.settings.timeout
+        for index in range(self.settings.max_polls):
+            if index:
+                now = self.clock()
+                if now > deadline:
+                    break
+                self.sleep(max(0.0, self._start + index * self.settings.sleep - now))
+            listing = self._poll(poll)
+            if self._done(listing):
+                return listing
+        raise self._end(TIMED_OUT, self._timeout_message())
+
+    def _poll(self, poll: t.Callable[[], SessionListing]) -> SessionListing:
+        self.polls += 1
+        try:
+            return poll()
+        except FabricError as exc:
+            self._finish(POLL_FAILED)
+            exc.message = 'could not poll %s (poll %d of at most %d): %s' % (
+                self.settings.session, self.polls, self.settings.max_polls, exc.message)
+            exc.args = (exc.message,)
+            raise
+
+    def _done(self, listing: SessionListing) -> bool:
+        session = listing.sessions[0] if listing.sessions else None
+        self.present = session is not None
+        if session is None:
+            return False
+        self.found = True
+        status = session.get('status')
+        if status is None or status == '' or not isinstance(status, str):
+            raise self._end(NO_STATUS, 'the API returned %s %s, so it cannot be waited for' % (
+                self.settings.session, 'without a status' if status in (None, '')
+                else 'with a status that is not a string (%s)' % type(status).__name__))
+        self.final_status = status
+        if status in self.settings.statuses:
+            self._finish(REACHED)
+            return True
+        if status in END_STATUSES:
+            raise self._end(ENDED, '%s is %s, a status it never leaves, so it will not reach %s (wait_status);'
+                            ' %s' % (self.settings.session, status, self.settings.wanted, self._polls_made()))
+        return False
+
+    def _polls_made(self) -> str:
+        return '%d poll%s every %g s' % (self.polls, '' if self.polls == 1 else 's', self.settings.sleep)
+
+    def _timeout_message(self) -> str:
+        if not self.found:
+            seen = 'it was not found in the workspace'
+        else:
+            seen = 'last status seen: %s%s' % (self.final_status, '' if self.present
+                                               else ' (the last poll did not find it)')
+        return '%s did not reach %s (wait_status) within %g s (wait_timeout), %s; %s' % (
+            self.settings.session, self.settings.wanted, self.settings.timeout, self._polls_made(), seen)
+
+    def _finish(self, outcome: str) -> None:
+        self.outcome = outcome
+        self.elapsed = round(max(0.0, self.clock() - self._start), 3)
+
+    def _end(self, outcome: str, message: str) -> FabricError:
+        self._finish(outcome)
+        return FabricError(message)
+
+    def as_result(self) -> dict[str, t.Any]:
+        return {
+            'session_id': self.settings.session_id,
+            'statuses': list(self.settings.statuses),
+            'timeout': self.settings.timeout,
+            'sleep': self.settings.sleep,
+            'polls': self.polls,
+            'found': self.found,
+            'final_status': self.final_status,
+            'reached': self.outcome == REACHED,
+            'outcome': self.outcome,
+            'elapsed': self.elapsed,
+        }
