@@ -54,6 +54,9 @@ def test_every_make_target_named_is_in_the_makefile():
 def test_every_role_variable_named_exists(document):
     spec = yaml.safe_load((ROOT / 'roles' / 'session_check' / 'meta' / 'argument_specs.yml').read_text(encoding='utf-8'))
     known = set(spec['argument_specs']['main']['options']) | {'session_check_result'}
-    named = set(ROLE_VARIABLE.findall((ROOT / document).read_text(encoding='utf-8')))
+    text = (ROOT / document).read_text(encoding='utf-8')
+    # the docs show the role's refusal of a misspelt variable: that one name is the example of a typo
+    text = re.sub(r'session_check_[a-z_]+ is not a variable of the role', '', text)
+    named = set(ROLE_VARIABLE.findall(text))
     assert named
     assert named <= known, 'not variables of the role: %s' % ', '.join(sorted(named - known))
