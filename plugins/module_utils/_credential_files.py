@@ -7,7 +7,8 @@
 
 Files are the last source: options come first, then environment variables. A file is read when a profile
 is named, or when neither options nor environment variables configure a way to authenticate; it then fills
-every option still unset that it knows (it never overrides a value given another way).
+every option still unset that it knows, and its project ID over one from the environment (it comes with the
+file's key); an option given explicitly always wins.
 """
 
 from __future__ import annotations

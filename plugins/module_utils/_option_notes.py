@@ -22,12 +22,19 @@ NOTES = (
     'Secrets are never logged, put in a URL or shown in an error message by the collection. Ansible itself shows'
     ' the task C(environment) keyword at C(-vvv): pass secrets as options (from Ansible Vault), in'
     ' C(module_defaults), or in the environment of the ansible-playbook process, not through C(environment:).',
-    'Where each option comes from, first match wins: (1) the option itself (on the task, in C(module_defaults),'
-    ' or for the lookup a keyword argument, then a C(fabric_*) variable); (2) the collection\'s own environment'
-    ' variables (C(DATAARTS_FABRIC_*)); (3) the names the Huawei Cloud ecosystem already uses, in this order: the'
-    ' official SDKs (C(HUAWEICLOUD_SDK_*)), the Terraform provider (C(HW_*)), the retired Ansible modules'
-    ' (C(ANSIBLE_HWC_*)); (4) only when none of these configures credentials, files: the KooCLI profile'
-    ' (O(profile)), then the SDK credentials file C(~/.huaweicloud/credentials).',
+    'Where each option comes from, highest level first: (1) explicit (the option on the task or in'
+    ' C(module_defaults); for the lookup a keyword argument, then a C(fabric_*) variable); (2) the environment, each'
+    ' option\'s variables in the order listed (C(DATAARTS_FABRIC_*), then the official SDKs\' C(HUAWEICLOUD_SDK_*),'
+    ' the Terraform provider\'s C(HW_*) and the retired modules\' C(ANSIBLE_HWC_*)); (3) files: the KooCLI profile'
+    ' (O(profile)), then the SDK credentials file C(~/.huaweicloud/credentials), read when a profile is named or'
+    ' when no other level configures a way to authenticate.',
+    'Each option takes the highest level that sets it, except the way to authenticate, which is taken whole from'
+    ' the highest level that configures one (only two ways at the same level conflict); O(project_id),'
+    ' O(project_name), O(region) and O(iam_endpoint) complete it from a lower level, except that a file\'s own'
+    ' project ID comes with its key. A O(security_token) given explicitly still completes AK/SK from the'
+    ' environment. A O(profile) is a way of its own: named explicitly it wins over credentials in the environment;'
+    ' named beside credentials at the same level, or not found, it is an error. Errors say where a wrong value came'
+    ' from, never the value of a secret.',
     'Proxies: E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) apply unless O(proxy) is set. O(ca_path) and'
     ' O(validate_certs=false) take effect even when E(REQUESTS_CA_BUNDLE) or E(CURL_CA_BUNDLE) is set.',
 )

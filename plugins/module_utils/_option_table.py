@@ -93,8 +93,12 @@ CONNECTION_OPTIONS = (
         ('Name of the KooCLI (C(hcloud)) profile to read from its configuration file, by default'
          ' C(~/.hcloud/config.json) (E(HW_SHARED_CONFIG_FILE) overrides the path). When not set, the file\'s'
          ' current profile.',
-         'Files are the last resort: they are only read when neither options nor environment variables configure'
-         ' credentials, and then also supply O(region), O(project_id) and O(security_token) where those are unset.',
+         'A profile is a way to authenticate of its own: a profile named explicitly wins over credentials in the'
+         ' environment; named beside credentials at the same level, or not in the file, it is an error. When no'
+         ' profile is named, the files are read only when neither options nor environment variables configure a way'
+         ' to authenticate.',
+         'The profile also supplies O(region) and O(security_token) where those are unset, and its O(project_id)'
+         ' over one from the environment.',
          'After the KooCLI profile, the official SDK\'s credentials file C(~/.huaweicloud/credentials)'
          ' (E(HUAWEICLOUD_SDK_CREDENTIALS_FILE) overrides the path; section C([basic]), keys C(ak), C(sk),'
          ' C(security_token), C(project_id), C(iam_endpoint)) is read.',

@@ -49,7 +49,8 @@ class WaitSettings:
 
     @property
     def max_polls(self) -> int:
-        return min(int(self.timeout / self.sleep + _RATIO_SLACK) + 1, POLLS_MAX)
+        # compared before int(): timeout / sleep of a tiny sleep is inf
+        return int(min(self.timeout / self.sleep + _RATIO_SLACK, POLLS_MAX - 1)) + 1
 
     @property
     def wanted(self) -> str:
@@ -83,6 +84,9 @@ def wait_settings(workspace_id: str, session_id: str | None, statuses: t.Sequenc
     if sleep <= 0:
         raise FabricError('wait_sleep must be a number of seconds greater than 0, at most %d, got %s'
                           % (SLEEP_MAX, sleep))
+    if timeout / sleep > POLLS_MAX - 1 + _RATIO_SLACK:
+        raise FabricError('wait_timeout %g with wait_sleep %g would make more than %d polls: raise wait_sleep to at'
+                          ' least %g' % (timeout, sleep, POLLS_MAX, timeout / (POLLS_MAX - 1)))
     return WaitSettings(workspace_id, session_id, tuple(dict.fromkeys(statuses)), timeout, sleep)
 
 

@@ -31,8 +31,9 @@ options:
       - The wait fails early, naming the status, when the session is V(FAIL) or V(CLOSED) (statuses a session never
         leaves) and that status is not listed; it fails at once when a poll fails or the session comes without a
         status. On timeout it names the last status seen, or says that the session was never found.
-      - RV(sessions), RV(total) and RV(counts) are those of the last poll; RV(wait) says what the wait saw, also when
-        it fails.
+      - On success, RV(sessions), RV(total) and RV(counts) are those of the poll that saw the wanted status; RV(wait)
+        says what the wait saw, also when the wait fails.
+      - O(wait_timeout) divided by O(wait_sleep) may allow at most 9999 polls after the first.
       - Cannot be combined with O(status) or O(count_only).
       - When not set, the module lists the sessions once, without waiting.
     type: list
@@ -233,7 +234,7 @@ counts:
 wait:
   description:
     - What the wait of O(wait_status) saw, on success and on failure.
-  returned: when O(wait_status) is set
+  returned: when O(wait_status) is set and the options were accepted (a refused option ends the task before any poll)
   type: dict
   sample:
     session_id: 284888e2-c36f-4bec-9b24-e5bf0b386ab0

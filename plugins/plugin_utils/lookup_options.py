@@ -35,8 +35,8 @@ _LOOKUP_VARIABLES = tuple(option.lookup_var for option in CONNECTION_OPTIONS)
 
 def resolved_config(plugin: AnsiblePlugin, variables: t.Mapping[str, t.Any] | None, direct: dict[str, t.Any],
                     redactor: Redactor) -> Config:
-    """The configuration as the module would load it: direct arguments, then variables, then environment
-    (Ansible's plugin configuration does that resolving and the type conversion), then credential files."""
+    """The configuration as the module would load it: direct arguments, then fabric_* variables (Ansible's
+    plugin configuration resolves and converts those two), then, in the loader, the environment and the files."""
     _refuse_unknown(direct)
     plugin.set_options(var_options=_rendered_variables(plugin, variables), direct=direct)
     raw = {name: plugin.get_option(name) for name in OPTION_NAMES}

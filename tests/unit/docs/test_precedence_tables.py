@@ -49,3 +49,11 @@ def test_the_readme_table_follows_the_option_table(option):
 @pytest.mark.parametrize('option', WITH_ENV, ids=[option.name for option in WITH_ENV])
 def test_the_guide_table_follows_the_option_table(option):
     assert guide_rows().get(option.name) == list(option.env)
+
+
+@pytest.mark.parametrize('document', ['README.md', 'docs/docsite/rst/guide.rst', 'plugins/doc_fragments/connection.py'])
+def test_every_document_states_the_rule_of_levels(document):
+    """A way to authenticate is taken whole from one level: the old "first match wins, files last" rule is gone."""
+    text = ' '.join((ROOT / document).read_text(encoding='utf-8').split())
+    assert 'taken whole' in text
+    assert 'first match wins' not in text and 'last resort' not in text

@@ -177,10 +177,18 @@ def test_polls_keep_their_schedule_when_a_poll_takes_part_of_the_interval():
 
 
 def test_the_number_of_polls_is_bounded_whatever_the_timeout():
-    wait, fake_time = make_wait(timeout=86400, sleep=0.001)
-    with pytest.raises(FabricError):
+    wait, fake_time = make_wait(timeout=POLLS_MAX - 1, sleep=1)
+    with pytest.raises(FabricError) as caught:
         wait.run(ScriptedSession(['CREATING'], fake_time))
-    assert wait.polls == POLLS_MAX
+    assert wait.polls == POLLS_MAX and 'within %d s' % (POLLS_MAX - 1) in str(caught.value)
+
+
+@pytest.mark.parametrize('sleep', [0.001, 5e-324])
+def test_settings_that_would_poll_more_than_the_bound_are_refused_naming_both_options(sleep):
+    with pytest.raises(FabricError) as caught:
+        wait_settings('ws', 's', ['RUNNING'], 86400, sleep)
+    assert 'wait_timeout 86400 with wait_sleep' in str(caught.value) and 'raise wait_sleep' in str(caught.value)
+    assert WaitSettings('ws', 's', ('RUNNING',), 86400.0, sleep).max_polls == POLLS_MAX
 
 
 def test_a_fractional_ratio_is_not_lost_to_rounding():

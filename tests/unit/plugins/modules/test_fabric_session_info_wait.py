@@ -50,7 +50,7 @@ def test_waits_until_the_session_is_running(mock, capsys, check_mode):
 def test_a_failed_session_ends_the_wait_early_naming_its_status(mock, capsys):
     scripted(mock, ['CREATING', 'FAIL'])
     result = run_module(capsys, workspace_id='ws-1', session_id='sess-1', wait_status='RUNNING',
-                        wait_timeout=300, wait_sleep=0.01, **CONNECTION)
+                        wait_timeout=30, wait_sleep=0.01, **CONNECTION)
     assert result['rc'] == 1 and result['failed'] is True
     assert 'session sess-1 of workspace ws-1 is FAIL' in result['msg']
     assert wait_of(result) == dict(session_id='sess-1', statuses=['RUNNING'], polls=2, found=True,
