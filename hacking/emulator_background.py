@@ -9,7 +9,7 @@
 ``start`` runs tests/emulator/fabric_emulator.py in a session of its own (so that it outlives make), waits until it
 answers (emulator_process.py), writes its PID to DIR/pid (the emulator writes its URL to DIR/url) and says how to
 use and stop it; while one runs, a second ``start`` starts nothing. ``stop`` sends SIGTERM to that PID, and only
-when that process is still the emulator.
+when that process is still this emulator (its command line names DIR/url).
 """
 
 from __future__ import annotations
@@ -38,7 +38,9 @@ def _running_pid(state: Path) -> int | None:
         command = Path('/proc/%d/cmdline' % pid).read_bytes()
     except (OSError, ValueError):
         return None
-    return pid if EMULATOR.name.encode() in command else None
+    # this emulator, not another one that got the PID: its own URL file is on its command line
+    mine = EMULATOR.name.encode() in command and str(state / 'url').encode() in command.split(b'\0')
+    return pid if mine else None
 
 
 def start(state: Path, args: list[str]) -> int:
