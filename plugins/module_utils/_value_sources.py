@@ -142,6 +142,10 @@ def resolve_sources(explicit: t.Mapping[str, t.Any], environ: t.Mapping[str, str
         values[name], origins[name] = _adopt(name, text, origin, normalize), origin
     files = _from_files(environ, values, origins, auth_level, warn)
     if files is not None and files.values:
+        for name in AUTH_WAY_OPTIONS:  # the file's key comes whole: a security token of the environment stays out
+            if origins.get(name, Origin(OPTION)).level == ENVIRONMENT:
+                ignored[name] = origins.pop(name).where
+                values[name] = None
         for name, value in files.values.items():
             # A profile's project comes with its key: a project ID exported for another account never signs
             # with it (an option still wins).

@@ -209,7 +209,10 @@ def test_a_url_the_library_cannot_parse_never_shows_its_user_credentials(option)
 
 def test_a_lone_security_token_in_the_environment_configures_no_way_and_the_profile_is_read(home):
     koocli(home)
-    assert load({'HW_SECURITY_TOKEN': 'stok'}).connection.credentials.access_key == 'KOOWORKAK0001'
+    credentials = load({'HW_SECURITY_TOKEN': 'stok'}).connection.credentials
+    assert credentials.access_key == 'KOOWORKAK0001'
+    assert credentials.security_token is None, "the environment's security token never joins a file's key"
+    assert load({'HW_SECURITY_TOKEN': 'stok'}, profile='work').connection.credentials.security_token is None
 
 
 def test_half_a_way_in_the_environment_names_its_variable():
