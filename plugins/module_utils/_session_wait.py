@@ -17,7 +17,7 @@ import time
 import typing as t
 from dataclasses import dataclass, field
 
-from ._config import _number
+from ._config import SHOWN_CHARS, _number, shown
 from ._errors import FabricError
 from ._option_table import SESSION_STATUSES
 from ._sessions import SessionListing
@@ -37,6 +37,13 @@ ENDED = 'ended'
 TIMED_OUT = 'timed_out'
 NO_STATUS = 'no_status'
 POLL_FAILED = 'poll_failed'
+
+
+def _status_text(status: str | None) -> str:
+    """A status as a message shows it: as it is when short and printable, else escaped and cut (it is the
+    service's text, of any length and content)."""
+    text = str(status)
+    return text if text.isprintable() and len(text) <= SHOWN_CHARS else shown(status)
 
 
 @dataclass(frozen=True)
@@ -158,7 +165,7 @@ class SessionWait:
         if not self.found:
             seen = 'it was not found in the workspace'
         else:
-            seen = 'last status seen: %s%s' % (self.final_status, '' if self.present
+            seen = 'last status seen: %s%s' % (_status_text(self.final_status), '' if self.present
                                                else ' (the last poll did not find it)')
         return '%s did not reach %s (wait_status) within %g s (wait_timeout), %s; %s' % (
             self.settings.session, self.settings.wanted, self.settings.timeout, self._polls_made(), seen)

@@ -337,6 +337,11 @@ from ansible_collections.dataarts.fabric.plugins.module_utils._transport import 
 )
 from ansible_collections.dataarts.fabric.plugins.module_utils._version import user_agent
 
+
+def _wait_record(wait: SessionWait | None) -> dict:
+    return {} if wait is None else {'wait': wait.as_result()}
+
+
 MODULE_OPTIONS = dict(
     workspace_id=dict(type='str', required=True),
     # The wait is the module's own: the lookup and the event source do not wait.
@@ -374,10 +379,8 @@ def main() -> None:
             listing = poll() if wait is None else wait.run(poll)
     except FabricError as exc:
         exc = redactor.error(exc)
-        extra = {} if wait is None else {'wait': wait.as_result()}
-        module.fail_json(msg=str(exc), **dict(exc.details(), **extra))
-    extra = {} if wait is None else {'wait': wait.as_result()}
-    module.exit_json(changed=False, **dict(listing.as_result(), **extra))
+        module.fail_json(msg=str(exc), **dict(exc.details(), **_wait_record(wait)))
+    module.exit_json(changed=False, **dict(listing.as_result(), **_wait_record(wait)))
 
 
 if __name__ == '__main__':

@@ -259,3 +259,12 @@ def test_every_wait_ends_as_its_script_says_within_its_bounds(script, wanted, ti
         assert (('last status seen: %s' % last_found[-1]) if last_found else 'not found') in str(error)
         # it ran out of polls, or the last poll ended past the timeout
         assert wait.polls == wait.settings.max_polls or poll.ends[-1] > 1000.0 + timeout
+
+
+def test_a_status_the_service_made_up_is_shown_escaped_and_cut_in_the_timeout_message():
+    odd = '\x1b[2J' + 'X' * 100000
+    wait, fake_time = make_wait(timeout=2, sleep=1)
+    with pytest.raises(FabricError) as caught:
+        wait.run(ScriptedSession([odd], fake_time))
+    assert '\x1b' not in str(caught.value) and len(str(caught.value)) < 500
+    assert wait.as_result()['final_status'] == odd, 'the result keeps what the service sent'
