@@ -106,13 +106,12 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionQuery, run_queries
-from ansible_collections.dataarts.fabric.plugins.module_utils._transport import HAS_REQUESTS
-from ansible_collections.dataarts.fabric.plugins.plugin_utils.lookup_options import (
-    lookup_error,
-    resolved_config,
-    shared_client,
-)
+from ansible_collections.dataarts.fabric.plugins.module_utils._faces import run_call
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.transport import HAS_REQUESTS
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.listing import run_queries
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.query import SessionQuery
+from ansible_collections.dataarts.fabric.plugins.module_utils._version import user_agent
+from ansible_collections.dataarts.fabric.plugins.plugin_utils.lookup_options import CLIENTS, lookup_error, raw_options
 
 display = Display()
 
@@ -129,18 +128,18 @@ class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         if not HAS_REQUESTS:
             raise AnsibleLookupError(missing_required_lib('requests'))
-        with lookup_error() as redactor:
-            config = resolved_config(self, variables, kwargs, redactor)
-            for warning in config.warnings:
-                display.warning(redactor.text(warning))
+
+        def work(config, client):
             queries = [SessionQuery.for_workspace(term, config.query) for term in terms]
-            client = shared_client(config.connection)
-            redactor.include(client.redactor)
-            listings = run_queries(client, queries, display.warning, config.connection.concurrency)
-        if config.query.count_only:
-            return [_counts(query.workspace_id, listing.as_result()) for query, listing in zip(queries, listings)]
-        return [
-            {**session, 'workspace_id': query.workspace_id}
-            for query, listing in zip(queries, listings)
-            for session in listing.sessions
-        ]
+            listings = run_queries(client, queries, display.warning)
+            if config.query.count_only:
+                return [_counts(query.workspace_id, listing.as_result()) for query, listing in zip(queries, listings)]
+            return [
+                {**session, 'workspace_id': query.workspace_id}
+                for query, listing in zip(queries, listings)
+                for session in listing.sessions
+            ]
+
+        with lookup_error():
+            return run_call(raw_options(self, variables, kwargs), user_agent('lookup'), work, display.warning,
+                            clients=CLIENTS)

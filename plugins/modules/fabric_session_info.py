@@ -320,67 +320,52 @@ request_id:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._config import load_config, raw_secrets
-from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError, Redactor
-from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import SESSION_STATUSES, module_argument_spec
-from ansible_collections.dataarts.fabric.plugins.module_utils._session_wait import (
-    SLEEP_DEFAULT,
-    TIMEOUT_DEFAULT,
-    SessionWait,
-    wait_settings,
-)
-from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionListing, SessionQuery, run_queries
-from ansible_collections.dataarts.fabric.plugins.module_utils._transport import (
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.face_options import WAIT_OPTIONS
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.specs import module_argument_spec
+from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils._faces import run_call
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.transport import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
-    open_client,
 )
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.listing import run_queries
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.query import SessionQuery
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.wait import SessionWait, wait_settings
 from ansible_collections.dataarts.fabric.plugins.module_utils._version import user_agent
 
 
-def _wait_record(wait: SessionWait | None) -> dict:
+def _wait_record(wait):
     return {} if wait is None else {'wait': wait.as_result()}
 
 
-MODULE_OPTIONS = dict(
-    workspace_id=dict(type='str', required=True),
-    # The wait is the module's own: the lookup and the event source do not wait.
-    wait_status=dict(type='list', elements='str', choices=list(SESSION_STATUSES)),
-    wait_timeout=dict(type='float', default=TIMEOUT_DEFAULT),
-    wait_sleep=dict(type='float', default=SLEEP_DEFAULT),
-)
-
-
-def main() -> None:
-    module = AnsibleModule(argument_spec=module_argument_spec(**MODULE_OPTIONS), supports_check_mode=True)
+def main():
+    module = AnsibleModule(argument_spec=module_argument_spec(*WAIT_OPTIONS, workspace_id=dict(type='str', required=True)),
+                           supports_check_mode=True)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
 
     params = module.params
-    redactor = Redactor(raw_secrets(params))
-    wait: SessionWait | None = None
-    try:
-        config = load_config(params)
-        for warning in config.warnings:
-            module.warn(redactor.text(warning))
+    waits = []
+
+    def work(config, client):
         query = SessionQuery.for_workspace(params['workspace_id'], config.query)
         if params['wait_status'] is not None:
-            wait = SessionWait(wait_settings(
+            waits.append(SessionWait(wait_settings(
                 query.workspace_id, config.query.session_id, params['wait_status'], params['wait_timeout'],
                 params['wait_sleep'], conflicts={'status': config.query.statuses != (None,),
-                                                 'count_only': config.query.count_only}))
-        with open_client(config.connection, user_agent('module')) as client:
-            redactor = client.redactor
+                                                 'count_only': config.query.count_only})))
 
-            def poll() -> SessionListing:
-                [listing] = run_queries(client, [query], module.warn, config.connection.concurrency)
-                return listing
+        def poll():
+            [listing] = run_queries(client, [query], module.warn)
+            return listing
 
-            listing = poll() if wait is None else wait.run(poll)
+        return poll() if not waits else waits[0].run(poll)
+
+    try:
+        listing = run_call(params, user_agent('module'), work, module.warn)
     except FabricError as exc:
-        exc = redactor.error(exc)
-        module.fail_json(msg=str(exc), **dict(exc.details(), **_wait_record(wait)))
-    module.exit_json(changed=False, **dict(listing.as_result(), **_wait_record(wait)))
+        module.fail_json(msg=str(exc), **dict(exc.details(), **_wait_record(waits[0] if waits else None)))
+    module.exit_json(changed=False, **dict(listing.as_result(), **_wait_record(waits[0] if waits else None)))
 
 
 if __name__ == '__main__':

@@ -10,39 +10,29 @@ from __future__ import annotations
 import atexit
 import contextlib
 import difflib
-import os
 import typing as t
 
 from ansible.errors import AnsibleLookupError
 from ansible.plugins import AnsiblePlugin
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._config import (
-    Config,
-    Connection,
-    load_config,
-    raw_secrets,
-)
-from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError, Redactor
-from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import CONNECTION_OPTIONS, OPTION_NAMES
-from ansible_collections.dataarts.fabric.plugins.module_utils._transport import FabricHttpClient, open_client
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.options import CONNECTION_OPTIONS, OPTION_NAMES
+from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils._faces import ClientCache
 from ansible_collections.dataarts.fabric.plugins.module_utils._version import user_agent
 
-# Clients by process and frozen connection configuration, so that the calls of one Ansible process share
-# their connection pools while a forked worker never uses its parent's. Kept in memory only.
-_CLIENTS: dict[tuple[int, Connection], FabricHttpClient] = {}
+# The clients of this controller process (bounded; the least recently used is closed). Kept in memory only.
+CLIENTS = ClientCache(user_agent('lookup'))
+atexit.register(CLIENTS.close)
 _LOOKUP_VARIABLES = tuple(option.lookup_var for option in CONNECTION_OPTIONS)
 
 
-def resolved_config(plugin: AnsiblePlugin, variables: t.Mapping[str, t.Any] | None, direct: dict[str, t.Any],
-                    redactor: Redactor) -> Config:
-    """The configuration as the module would load it: direct arguments, then fabric_* variables (Ansible's
-    plugin configuration resolves and converts those two), then, in the loader, the environment and the files."""
+def raw_options(plugin: AnsiblePlugin, variables: t.Mapping[str, t.Any] | None, direct: dict[str, t.Any]
+                ) -> dict[str, t.Any]:
+    """The values given explicitly, as the module gets them: direct arguments, then fabric_* variables (Ansible's
+    plugin configuration resolves and converts those two); the loader adds the environment and the files."""
     _refuse_unknown(direct)
     plugin.set_options(var_options=_rendered_variables(plugin, variables), direct=direct)
-    raw = {name: plugin.get_option(name) for name in OPTION_NAMES}
-    for secret in raw_secrets(raw):
-        redactor.add(secret)
-    return load_config(raw)
+    return {name: plugin.get_option(name) for name in OPTION_NAMES}
 
 
 def _refuse_unknown(direct: t.Mapping[str, t.Any]) -> None:
@@ -66,19 +56,9 @@ def _rendered_variables(plugin: AnsiblePlugin, variables: t.Mapping[str, t.Any] 
 
 
 @contextlib.contextmanager
-def lookup_error() -> t.Iterator[Redactor]:
-    """FabricError raised inside becomes AnsibleLookupError, scrubbed of every secret the call knew."""
-    redactor = Redactor()
+def lookup_error() -> t.Iterator[None]:
+    """A FabricError raised inside (scrubbed already by the call) becomes AnsibleLookupError."""
     try:
-        yield redactor
+        yield
     except FabricError as exc:
-        raise AnsibleLookupError(str(redactor.error(exc))) from None
-
-
-def shared_client(connection: Connection) -> FabricHttpClient:
-    """The client for this connection in this process, made on first use."""
-    key = (os.getpid(), connection)
-    if key not in _CLIENTS:
-        _CLIENTS[key] = open_client(connection, user_agent('lookup'))
-        atexit.register(_CLIENTS[key].close)
-    return _CLIENTS[key]
+        raise AnsibleLookupError(str(exc)) from None

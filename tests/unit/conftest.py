@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 import responses
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import ALL_OPTIONS
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.options import ALL_OPTIONS
 
 # Every variable the collection, requests or the credential files read: none may leak in from the machine.
 ENV_NAMES = tuple(name for option in ALL_OPTIONS for name in option.env) + (

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._config import load_config
-from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import ALL_OPTIONS
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.loader import load_config
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.options import ALL_OPTIONS
 
 ROOT = Path(__file__).resolve().parents[3]
 DOCUMENTS = sorted(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import ALL_OPTIONS
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.options import ALL_OPTIONS
 
 ROOT = Path(__file__).resolve().parents[3]
 ENV_NAME = re.compile(r'\b(?:DATAARTS_FABRIC|HUAWEICLOUD_SDK|HW|ANSIBLE_HWC)_[A-Z_]+\b')

@@ -16,7 +16,6 @@ import yaml
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.dataarts.fabric.plugins.module_utils import _option_notes, _option_table
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 ROLE = ROOT / 'roles' / 'session_check'
@@ -31,6 +30,7 @@ def _load_generator() -> types.ModuleType:
 
 
 GENERATOR = _load_generator()
+_option_table, _option_notes = GENERATOR.load_table()
 GENERATED = GENERATOR.generated_files(_option_table, _option_notes, str(ROOT))
 
 

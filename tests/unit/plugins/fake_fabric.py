@@ -14,9 +14,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import responses
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._config import Query, load_config
-from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import ALL_OPTIONS
-from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionQuery
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.loader import load_config
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.types import Query
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.options import ALL_OPTIONS
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.query import SessionQuery
 
 ENDPOINT = 'https://fabric.example.test'
 URL_PATTERN = re.compile(r'https://fabric\.example\.test/v1/workspaces/[^/]+/sessions.*')

@@ -18,9 +18,10 @@ import re
 import pytest
 import yaml
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._config import Credentials, load_config
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.loader import load_config
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.types import Credentials
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import ALL_OPTIONS, CONNECTION_OPTIONS
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.options import ALL_OPTIONS, CONNECTION_OPTIONS
 
 DOCS = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'docs', 'awx')
 OPTIONS = {option.name: option for option in CONNECTION_OPTIONS}

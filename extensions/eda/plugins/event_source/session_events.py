@@ -158,25 +158,20 @@ def _find_collection() -> None:
 _find_collection()
 
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError  # noqa: E402
-from ansible_collections.dataarts.fabric.plugins.module_utils._poll_streak import PollStreak  # noqa: E402
-from ansible_collections.dataarts.fabric.plugins.module_utils._session_changes import (  # noqa: E402
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.client import FabricHttpClient  # noqa: E402
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.factory import open_client  # noqa: E402
+from ansible_collections.dataarts.fabric.plugins.module_utils._version import user_agent  # noqa: E402
+from ansible_collections.dataarts.fabric.plugins.module_utils._watch.changes import (  # noqa: E402
     Event,
     Snapshot,
     changes,
 )
-from ansible_collections.dataarts.fabric.plugins.module_utils._session_watch import (  # noqa: E402
-    fetch,
-    watched_statuses,
-)
-from ansible_collections.dataarts.fabric.plugins.module_utils._transport import (  # noqa: E402
-    FabricHttpClient,
-    open_client,
-)
-from ansible_collections.dataarts.fabric.plugins.module_utils._version import user_agent  # noqa: E402
-from ansible_collections.dataarts.fabric.plugins.module_utils._watch_settings import (  # noqa: E402
+from ansible_collections.dataarts.fabric.plugins.module_utils._watch.poll import fetch, watched_statuses  # noqa: E402
+from ansible_collections.dataarts.fabric.plugins.module_utils._watch.settings import (  # noqa: E402
     WatchSettings,
     watch_settings,
 )
+from ansible_collections.dataarts.fabric.plugins.module_utils._watch.streak import PollStreak  # noqa: E402
 
 logger = logging.getLogger('dataarts.fabric.session_events')
 
@@ -200,7 +195,7 @@ class _Watch:
         try:
             result = await loop.run_in_executor(
                 self.executor, fetch, self.client, workspace_id, self.settings.config.query, previous,
-                logger.warning, self.settings.config.connection.concurrency)
+                logger.warning)
         except FabricError as exc:
             error = self.client.redactor.error(exc)
             logger.warning('polling workspace %s failed: %s', workspace_id, error)

@@ -10,20 +10,29 @@ tests/unit/generated/test_generate.py compares the files byte for byte; these te
 
 from __future__ import annotations
 
+import importlib.util
+import pathlib
 import re
 
 import pytest
 import yaml
 
 from ansible_collections.dataarts.fabric.plugins.doc_fragments import connection, session_filters
-from ansible_collections.dataarts.fabric.plugins.module_utils._option_notes import NOTES, REQUIREMENTS
-from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import (
-    CONNECTION_OPTIONS,
-    QUERY_OPTIONS,
-    option_docs,
-)
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.options import CONNECTION_OPTIONS, QUERY_OPTIONS
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.specs import option_docs
 
 STALE = 'stale doc fragment: run python hacking/generate.py'
+
+
+def _option_notes():
+    path = pathlib.Path(__file__).resolve().parents[4] / 'hacking' / 'option_notes.py'
+    spec = importlib.util.spec_from_file_location('fabric_option_notes', str(path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+NOTES, REQUIREMENTS = _option_notes().NOTES, _option_notes().REQUIREMENTS
 CONNECTION_FRAGMENTS = [connection.ModuleDocFragment.DOCUMENTATION, connection.ModuleDocFragment.PLUGINS]
 
 

@@ -7,14 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._config import load_config
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.loader import load_config
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import (
-    ALL_OPTIONS,
-    CONNECTION_OPTIONS,
-    module_argument_spec,
-    option_docs,
-)
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.options import ALL_OPTIONS, CONNECTION_OPTIONS
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.specs import module_argument_spec, option_docs
 
 
 @pytest.fixture(autouse=True)

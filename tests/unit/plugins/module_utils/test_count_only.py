@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._auth import TokenIdentity
-from ansible_collections.dataarts.fabric.plugins.module_utils._config import Query
-from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionQuery, run_queries
-from ansible_collections.dataarts.fabric.plugins.module_utils._transport import FabricHttpClient
+from ansible_collections.dataarts.fabric.tests.unit.plugins.clients import make_client
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.identity import TokenIdentity
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.types import Query
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.listing import run_queries
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.query import SessionQuery
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.client import FabricHttpClient
 from ansible_collections.dataarts.fabric.tests.emulator.fabric_emulator import FabricEmulator
 
 STATUSES = ('RUNNING', 'CLOSED', 'WAITING', 'CREATING', 'FAIL')
@@ -32,8 +34,8 @@ def emu(emulator):
 
 def run(emu, query, workspaces=('ws-big',), concurrency=4):
     warnings = []
-    with FabricHttpClient(emu.url, TokenIdentity('emulator-token'), retries=0, concurrency=concurrency) as client:
-        listings = run_queries(client, [SessionQuery(w, query) for w in workspaces], warnings.append, concurrency)
+    with make_client(emu.url, TokenIdentity('emulator-token'), retries=0, concurrency=concurrency) as client:
+        listings = run_queries(client, [SessionQuery(w, query) for w in workspaces], warnings.append)
     return listings, warnings
 
 

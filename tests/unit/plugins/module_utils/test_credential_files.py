@@ -12,10 +12,10 @@ import os
 
 import pytest
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._config import load_config
-from ansible_collections.dataarts.fabric.plugins.module_utils._credential_files import values_from_files
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.loader import load_config
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.files import values_from_files
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import ALL_OPTIONS
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.options import ALL_OPTIONS
 
 KOOCLI = {'current': 'work', 'profiles': [
     {'name': 'work', 'mode': 'AKSK', 'accessKeyId': 'KOOWORKAK0001', 'secretAccessKey': 'koo-work-sk',

@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError, error_from_response
+from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.failures import error_from_response
 
 URL = 'https://fabric.example.test/v1/workspaces/ws-1/sessions?limit=100&offset=0'
 
@@ -97,18 +98,18 @@ SECRET = 'x-s3cret/1 +'
     SECRET, json.dumps(SECRET), repr(SECRET), 'x%2Ds3cret%2F1%20%2B', 'x%2ds3cret%2f1+%2b', 'x-\\u0073\\u0033cret/1 +',
     'x-s3cr&#101;t&#x2f;1 +', '\\x78-s3cret/1 +'])
 def test_every_written_form_of_a_secret_is_removed(form):
-    from ansible_collections.dataarts.fabric.plugins.module_utils._errors import Redactor
+    from ansible_collections.dataarts.fabric.plugins.module_utils._redact import Redactor
     assert Redactor([SECRET]).text('before %s after' % form) in ('before ******** after', 'before "********" after',
                                                                  "before '********' after")
 
 
 def test_text_that_only_looks_like_an_escape_stays():
-    from ansible_collections.dataarts.fabric.plugins.module_utils._errors import Redactor
+    from ansible_collections.dataarts.fabric.plugins.module_utils._redact import Redactor
     text = 'the letter x, u0078, %78 alone and x-s3cret/2'
     assert Redactor([SECRET]).text(text) == text
 
 
 def test_url_credentials_are_removed_in_one_pass():
-    from ansible_collections.dataarts.fabric.plugins.module_utils._errors import strip_userinfo
+    from ansible_collections.dataarts.fabric.plugins.module_utils._redact import strip_userinfo
     assert strip_userinfo('via http://user:pa55@proxy:3128/x and https://h/p@q') == (
         'via http://********@proxy:3128/x and https://h/p@q')

@@ -14,10 +14,12 @@ import os
 
 import pytest
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._auth import TokenIdentity
-from ansible_collections.dataarts.fabric.plugins.module_utils._config import Query
-from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionQuery, list_sessions
-from ansible_collections.dataarts.fabric.plugins.module_utils._transport import FabricHttpClient
+from ansible_collections.dataarts.fabric.tests.unit.plugins.clients import make_client
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.identity import TokenIdentity
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.types import Query
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.listing import list_sessions
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.query import SessionQuery
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.client import FabricHttpClient
 from ansible_collections.dataarts.fabric.tests.emulator.fabric_emulator import FabricEmulator
 
 WORKSPACES = ['ws-fork-%d' % index for index in range(4)]
@@ -30,7 +32,7 @@ def _child(client, workspace, results):
             listing = list_sessions(client, SessionQuery(workspace, Query(page_size=7)), concurrency=2)
             owners.update(session['session_id'].split('.')[0] for session in listing.sessions)
             owners.add('count=%d' % len(listing.sessions))
-        results.put((workspace, sorted(owners), client._pid == os.getpid()))
+        results.put((workspace, sorted(owners), client.transport._pid == os.getpid()))
     except Exception as exc:  # reported to the parent, which fails the test
         results.put((workspace, ['error: %s' % exc], False))
 
@@ -41,7 +43,7 @@ def test_forked_workers_never_share_the_parents_connections():
         for workspace in WORKSPACES:
             emulator.put_workspace(workspace, sessions=[
                 {'session_id': '%s.%d' % (workspace, index), 'status': 'RUNNING'} for index in range(30)])
-        client = FabricHttpClient(emulator.url, TokenIdentity('emulator-token'), retries=0, concurrency=2)
+        client = make_client(emulator.url, TokenIdentity('emulator-token'), retries=0, concurrency=2)
         assert len(list_sessions(client, SessionQuery(WORKSPACES[0], Query(page_size=7))).sessions) == 30
         context = multiprocessing.get_context('fork')
         results = context.Queue()

@@ -15,9 +15,11 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._config import SECRET_OPTIONS, load_config
-from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError, Redactor
-from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import ALL_OPTIONS
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.loader import load_config
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.secrets import SECRET_OPTIONS
+from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils._redact import Redactor
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.options import ALL_OPTIONS
 
 
 @pytest.fixture(autouse=True)
@@ -186,7 +188,7 @@ def test_a_long_wrong_value_is_shown_cut():
 
 
 def test_proxy_passwords_from_the_environment_are_secrets_of_the_client(monkeypatch):
-    from ansible_collections.dataarts.fabric.plugins.module_utils._transport import open_client
+    from ansible_collections.dataarts.fabric.plugins.module_utils._http.factory import open_client
     monkeypatch.setenv('HTTPS_PROXY', 'http://alice:Pr0xy-PASSWORD-42@127.0.0.1:3128')
     client = open_client(load_config(raw(), environ={}).connection, 'test')
     text = client.redactor.text('407: Pr0xy-PASSWORD-42 refused (Basic YWxpY2U6UHIweHktUEFTU1dPUkQtNDI=)')

@@ -18,10 +18,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._config import Query
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.types import Query
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import MAX_PAGES, SessionQuery, list_sessions
-from ansible_collections.dataarts.fabric.plugins.module_utils._transport import JsonResponse
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.schema import MAX_PAGES
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.listing import list_sessions
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.query import SessionQuery
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.client import JsonResponse
 
 STATUSES = ('RUNNING', 'CLOSED', 'WAITING', 'CREATING', 'FAIL')
 HARD_LIMIT = 25000  # a pager that gets here is unbounded: the fake service refuses to go on
@@ -39,6 +41,8 @@ class Service:
     ignore_filters: bool
     endless: bool  # every page is full, whatever the offset
     fail_at: int | None  # the request (by count) that fails
+
+    concurrency: t.ClassVar[int] = 1  # as the connection of a client says
 
     def __post_init__(self) -> None:
         self.requests: list[tuple[int, int]] = []

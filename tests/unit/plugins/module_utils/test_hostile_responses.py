@@ -13,9 +13,10 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError, error_from_response
-from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import parse_page
-from ansible_collections.dataarts.fabric.plugins.module_utils._transport import JsonResponse
+from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.failures import error_from_response
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.page import parse_page
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.client import JsonResponse
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),

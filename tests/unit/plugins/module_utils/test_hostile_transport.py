@@ -15,9 +15,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._auth import TokenIdentity
-from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError, Redactor
-from ansible_collections.dataarts.fabric.plugins.module_utils._transport import FabricHttpClient, parse_retry_after
+from ansible_collections.dataarts.fabric.tests.unit.plugins.clients import make_client
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.identity import TokenIdentity
+from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils._redact import Redactor
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.client import FabricHttpClient
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.retry import parse_retry_after
 from ansible_collections.dataarts.fabric.tests.unit.plugins.scripted_server import ScriptedServer, answer
 
 TOKEN = 'tok-3xample-s3cret'
@@ -30,7 +33,7 @@ MESSAGE_LIMIT = 12000
 def client_for(server, **kwargs):
     kwargs.setdefault('retries', 0)
     kwargs.setdefault('timeout', 5)
-    return FabricHttpClient(server.url, TokenIdentity(TOKEN), backoff=0, redactor=Redactor([TOKEN]), **kwargs)
+    return make_client(server.url, TokenIdentity(TOKEN), backoff=0, redactor=Redactor([TOKEN]), **kwargs)
 
 
 def failure(server, **kwargs):

@@ -13,10 +13,10 @@ import json
 import pytest
 import responses
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._auth import ExchangedTokenIdentity
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.identity import ExchangedTokenIdentity
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import list_sessions
-from ansible_collections.dataarts.fabric.plugins.module_utils._transport import open_client
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.listing import list_sessions
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.factory import open_client
 from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
     ENDPOINT,
     URL_PATTERN,
@@ -80,7 +80,6 @@ def test_a_401_fetches_a_new_token_once_and_succeeds(mock):
     mock.add(responses.GET, URL_PATTERN, json={'sessions': [], 'total': 0})
     with open_client(password_params(), 'test') as client:
         assert list_sessions(client, session_query('ws')).total == 0
-        assert client.identity.exchanges == 2
     assert [call.request.headers.get('X-Auth-Token') for call in mock.calls if call.request.method == 'GET'] == [
         'iam-token-1', 'iam-token-2']
     assert len(iam.bodies) == 2
@@ -117,32 +116,35 @@ def test_a_token_about_to_expire_is_renewed_before_use():
     now = [datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)]
     start = now[0]
     tokens = iter([('first', start + datetime.timedelta(hours=24)), ('second', start + datetime.timedelta(hours=48))])
-    identity = ExchangedTokenIdentity(lambda: next(tokens), clock=lambda: now[0])
+    asked = []
+    identity = ExchangedTokenIdentity(lambda: asked.append(1) or next(tokens), clock=lambda: now[0])
     assert identity.headers_for('GET', 'https://x') == {'X-Auth-Token': 'first'}
     now[0] = start + datetime.timedelta(hours=23, minutes=57)  # three minutes before it expires
     assert identity.headers_for('GET', 'https://x') == {'X-Auth-Token': 'second'}
     assert identity.headers_for('GET', 'https://x') == {'X-Auth-Token': 'second'}
-    assert identity.exchanges == 2
+    assert len(asked) == 2
 
 
 def test_a_token_issued_about_to_expire_is_used_as_it_is():
     now = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
     tokens = iter([('first', now + datetime.timedelta(minutes=3)), ('second', now + datetime.timedelta(hours=24))])
-    identity = ExchangedTokenIdentity(lambda: next(tokens), clock=lambda: now)
+    asked = []
+    identity = ExchangedTokenIdentity(lambda: asked.append(1) or next(tokens), clock=lambda: now)
     assert identity.headers_for('GET', 'https://x') == {'X-Auth-Token': 'first'}
     assert identity.headers_for('GET', 'https://x') == {'X-Auth-Token': 'first'}
-    assert identity.exchanges == 1
+    assert len(asked) == 1
 
 
 def test_a_refresh_after_another_thread_renewed_keeps_the_new_token():
     tokens = iter([('first', None), ('second', None)])
-    identity = ExchangedTokenIdentity(lambda: next(tokens))
+    asked = []
+    identity = ExchangedTokenIdentity(lambda: asked.append(1) or next(tokens))
     stale = identity.headers_for('GET', 'https://x')
     assert identity.refresh(stale) is True
     fresh = identity.headers_for('GET', 'https://x')
     assert identity.refresh(stale) is True  # a late 401 for the old token
     assert identity.headers_for('GET', 'https://x') == fresh == {'X-Auth-Token': 'second'}
-    assert identity.exchanges == 2
+    assert len(asked) == 2
 
 
 def test_an_iam_503_is_retried_like_the_api(mock):

@@ -5,9 +5,9 @@
 
 from __future__ import annotations
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._poll_streak import PollStreak
-from ansible_collections.dataarts.fabric.plugins.module_utils._session_changes import changes, snapshot_of, vanished
-from ansible_collections.dataarts.fabric.plugins.module_utils._session_watch import LIVE_STATUSES
+from ansible_collections.dataarts.fabric.plugins.module_utils._watch.streak import PollStreak
+from ansible_collections.dataarts.fabric.plugins.module_utils._watch.changes import changes, snapshot_of, vanished
+from ansible_collections.dataarts.fabric.plugins.module_utils._watch.poll import LIVE_STATUSES
 
 WS = 'ws-1'
 

@@ -11,14 +11,14 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils._session_wait import (
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.wait import (
     END_STATUSES,
     POLLS_MAX,
     SessionWait,
     WaitSettings,
     wait_settings,
 )
-from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionListing
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.result import SessionListing
 
 STATUSES = ('RUNNING', 'CLOSED', 'WAITING', 'CREATING', 'FAIL')
 # What a poll may see: a status, the session missing (None), or a status the API does not document.

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._config import Query, load_config
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.loader import load_config
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.types import Query
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils._session_watch import (
+from ansible_collections.dataarts.fabric.plugins.module_utils._watch.poll import (
     LOOKUPS_PER_POLL_MAX,
     fetch,
     watched_statuses,
 )
-from ansible_collections.dataarts.fabric.plugins.module_utils._transport import open_client
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.factory import open_client
 from ansible_collections.dataarts.fabric.tests.emulator.fabric_emulator import FabricEmulator
 
 TOKEN = 'watch-token'

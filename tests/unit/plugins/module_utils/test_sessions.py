@@ -11,11 +11,14 @@ import threading
 import pytest
 import responses
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._auth import AkSkIdentity, TokenIdentity
+from ansible_collections.dataarts.fabric.tests.unit.plugins.clients import make_client
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.identity import AkSkIdentity, TokenIdentity
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils._config import Query
-from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionQuery, list_sessions
-from ansible_collections.dataarts.fabric.plugins.module_utils._transport import AdaptiveLimit, FabricHttpClient
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.types import Query
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.listing import list_sessions
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.query import SessionQuery
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.client import FabricHttpClient
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.limiter import AdaptiveLimit
 from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
     ENDPOINT,
     URL_PATTERN,
@@ -32,7 +35,7 @@ VENDOR_SESSION = {'session_id': '284888e2-c36f-4bec-9b24-e5bf0b386ab0', 'status'
 
 @pytest.fixture
 def client():
-    with FabricHttpClient(ENDPOINT, TokenIdentity('t0ken'), retries=0) as fabric_client:
+    with make_client(ENDPOINT, TokenIdentity('t0ken'), retries=0) as fabric_client:
         yield fabric_client
 
 
@@ -120,7 +123,7 @@ def test_filters_and_paging_are_sent_as_a_sorted_encoded_query(mock, client):
 
 def test_aksk_requests_carry_a_signature_over_the_sent_url(mock):
     fake = FakeFabric(mock, {'ws': make_sessions(1)})
-    with FabricHttpClient(ENDPOINT, AkSkIdentity('AK', 'SK', project_id='proj'), retries=0) as aksk_client:
+    with make_client(ENDPOINT, AkSkIdentity('AK', 'SK', project_id='proj'), retries=0) as aksk_client:
         listing_of(aksk_client)
     headers = fake.requests[0][2]
     assert headers['Host'] == 'fabric.example.test' and headers['X-Project-Id'] == 'proj'
@@ -244,7 +247,7 @@ def test_concurrent_pages_keep_the_service_order_and_bound_what_is_in_flight(con
         fake = FakeFabric(None, {'ws': sessions})
         counter = InFlightCounter(fake, concurrency)
         mock.add_callback(responses.GET, URL_PATTERN, callback=counter)
-        with FabricHttpClient(ENDPOINT, TokenIdentity('t'), retries=0, concurrency=concurrency) as client:
+        with make_client(ENDPOINT, TokenIdentity('t'), retries=0, concurrency=concurrency) as client:
             listing = listing_of(client, concurrency=concurrency)
     assert listing.sessions == sessions and listing.total == 1234
     assert sorted(int(q['offset']) for q in fake.queries) == list(range(0, 1234, 100))
@@ -253,7 +256,7 @@ def test_concurrent_pages_keep_the_service_order_and_bound_what_is_in_flight(con
 
 def test_concurrent_listing_stops_at_max_results(mock):
     fake = FakeFabric(mock, {'ws': make_sessions(1000)})
-    with FabricHttpClient(ENDPOINT, TokenIdentity('t'), retries=0, concurrency=4) as client:
+    with make_client(ENDPOINT, TokenIdentity('t'), retries=0, concurrency=4) as client:
         listing = listing_of(client, max_results=250, concurrency=4)
     assert listing.sessions == make_sessions(1000)[:250]
     assert sorted((int(q['offset']), q['limit']) for q in fake.queries) == [(0, '100'), (100, '100'), (200, '50')]
@@ -269,7 +272,7 @@ def test_a_list_growing_during_a_concurrent_listing_is_read_to_its_new_end(mock)
             del extra[:5]
 
     fake.before_page = grow_once
-    with FabricHttpClient(ENDPOINT, TokenIdentity('t'), retries=0, concurrency=4) as client:
+    with make_client(ENDPOINT, TokenIdentity('t'), retries=0, concurrency=4) as client:
         listing = listing_of(client, concurrency=4)
     assert [s['session_id'] for s in listing.sessions] == [s['session_id'] for s in make_sessions(305)]
     assert listing.total == 305
@@ -295,6 +298,6 @@ def test_the_in_flight_limit_halves_on_throttling_and_grows_back():
 def test_a_429_slows_the_client_down(mock):
     mock.add(responses.GET, URL_PATTERN, status=429, json={'error_code': 'APIG.1015', 'error_msg': 'throttled'})
     mock.add(responses.GET, URL_PATTERN, json={'sessions': [], 'total': 0})
-    with FabricHttpClient(ENDPOINT, TokenIdentity('t'), retries=1, backoff=0, concurrency=8) as client:
+    with make_client(ENDPOINT, TokenIdentity('t'), retries=1, backoff=0, concurrency=8) as client:
         listing_of(client)
         assert client.in_flight.current == 4

@@ -11,8 +11,8 @@ import os
 
 import pytest
 
-from ansible_collections.dataarts.fabric.plugins.module_utils import _signer as signer
-from ansible_collections.dataarts.fabric.plugins.module_utils._auth import AkSkIdentity, TokenIdentity
+from ansible_collections.dataarts.fabric.plugins.module_utils._http import signer as signer
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.identity import AkSkIdentity, TokenIdentity
 
 # A copy of the vectors the official SDK's signer produced (shared/spec/signing-vectors.json).
 with open(os.path.join(os.path.dirname(__file__), 'fixtures', 'signing-vectors.json')) as _f:

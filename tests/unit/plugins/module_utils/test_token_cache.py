@@ -16,11 +16,13 @@ import stat
 
 import pytest
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._config import Query, load_config
-from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import ALL_OPTIONS
-from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionQuery, run_queries
-from ansible_collections.dataarts.fabric.plugins.module_utils._token_cache import TokenCache, identity_key
-from ansible_collections.dataarts.fabric.plugins.module_utils._transport import open_client
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.loader import load_config
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.types import Query
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.options import ALL_OPTIONS
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.listing import run_queries
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.query import SessionQuery
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.token_cache import TokenCache, identity_key
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.factory import open_client
 from ansible_collections.dataarts.fabric.tests.emulator.fabric_emulator import FabricEmulator
 
 NOW = datetime.datetime(2026, 12, 1, 12, 0, tzinfo=datetime.timezone.utc)

@@ -19,15 +19,14 @@ import pytest
 import responses
 from urllib3.exceptions import ProtocolError
 
-from ansible_collections.dataarts.fabric.plugins.module_utils import _transport as transport
-from ansible_collections.dataarts.fabric.plugins.module_utils._auth import AkSkIdentity, TokenIdentity
+from ansible_collections.dataarts.fabric.tests.unit.plugins.clients import make_client
+from ansible_collections.dataarts.fabric.plugins.module_utils._http import transport as transport
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.identity import AkSkIdentity, TokenIdentity
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import list_sessions
-from ansible_collections.dataarts.fabric.plugins.module_utils._transport import (
-    FabricHttpClient,
-    open_client,
-    retry_policy,
-)
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.listing import list_sessions
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.retry import backoff, pause_before_retry
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.client import FabricHttpClient
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.factory import open_client
 from ansible_collections.dataarts.fabric.tests.emulator.fabric_emulator import FabricEmulator
 from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import load_connection, session_query
 
@@ -48,7 +47,7 @@ def emu(emulator):
 
 
 def client_for(emu, retries=3, timeout=5.0, identity=None, **kwargs):
-    return FabricHttpClient(emu.url, identity or TokenIdentity('emulator-token'), retries=retries, timeout=timeout,
+    return make_client(emu.url, identity or TokenIdentity('emulator-token'), retries=retries, timeout=timeout,
                             backoff=0.01, **kwargs)
 
 
@@ -97,17 +96,13 @@ def test_retry_after_is_honoured(emu):
 
 
 def test_a_hostile_retry_after_is_capped():
-    policy = retry_policy(3)
-    hostile = type('Response', (), {'headers': {'Retry-After': '86400'}})()
-    assert policy.get_retry_after(hostile) == 60
+    assert pause_before_retry(0.5, 1, 429, '86400') == 60
 
 
 def test_backoff_grows_from_the_first_retry_with_jitter():
-    policy = retry_policy(5, backoff=1.0)
     waits = []
     for attempt in range(1, 6):
-        policy = policy.increment('GET', '/x', error=ProtocolError('connection reset'))
-        waits.append(policy.get_backoff_time())
+        waits.append(backoff(1.0, attempt))
         assert (2 ** (attempt - 1)) / 2 <= waits[-1] <= 2 ** (attempt - 1)
     assert waits[0] > 0
 
@@ -148,7 +143,7 @@ def test_connection_refused_has_its_own_message():
     with socket.socket() as probe:
         probe.bind(('127.0.0.1', 0))
         port = probe.getsockname()[1]
-    with FabricHttpClient('http://127.0.0.1:%d' % port, TokenIdentity('x'), retries=0) as client:
+    with make_client('http://127.0.0.1:%d' % port, TokenIdentity('x'), retries=0) as client:
         with pytest.raises(FabricError, match=r'^GET http://127\.0\.0\.1:%d%s failed: connection refused by'
                                               r' 127\.0\.0\.1:%d' % (port, PATH, port)):
             client.get_json(PATH)
@@ -159,7 +154,7 @@ def test_dns_failure_has_its_own_message(monkeypatch):
         raise socket.gaierror(socket.EAI_NONAME, 'Name or service not known')
 
     monkeypatch.setattr(socket, 'getaddrinfo', no_dns)
-    with FabricHttpClient('https://fabric.nowhere.test', TokenIdentity('x'), retries=3, backoff=0) as client:
+    with make_client('https://fabric.nowhere.test', TokenIdentity('x'), retries=3, backoff=0) as client:
         with pytest.raises(FabricError, match=r'^GET https://fabric\.nowhere\.test%s failed: could not resolve the'
                                               r' host name of fabric\.nowhere\.test' % PATH):
             client.get_json(PATH)
@@ -169,7 +164,7 @@ def test_dns_failure_has_its_own_message(monkeypatch):
 def test_an_oversized_body_is_refused():
     with responses.RequestsMock() as mock:
         mock.add(responses.GET, 'https://fabric.example.test' + PATH, body=b' ' * (transport.MAX_BODY_BYTES + 1))
-        with FabricHttpClient('https://fabric.example.test', TokenIdentity('x'), retries=0) as client:
+        with make_client('https://fabric.example.test', TokenIdentity('x'), retries=0) as client:
             with pytest.raises(FabricError, match='body larger than 8388608 bytes'):
                 client.get_json(PATH)
 

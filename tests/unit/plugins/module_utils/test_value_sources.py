@@ -14,8 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._config import load_config, raw_secrets
-from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError, Redactor
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.loader import load_config
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.secrets import raw_secrets
+from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils._redact import Redactor
 
 ENDPOINT = 'https://fabric.example.test'
 KOOCLI = {'current': 'work', 'profiles': [

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
-from ansible_collections.dataarts.fabric.plugins.module_utils._watch_settings import (
+from ansible_collections.dataarts.fabric.plugins.module_utils._watch.settings import (
     source_argument_spec,
     watch_settings,
 )

@@ -17,17 +17,14 @@ import time
 import typing as t
 from dataclasses import dataclass, field
 
-from ._config import SHOWN_CHARS, _number, shown
-from ._errors import FabricError
-from ._option_table import SESSION_STATUSES
-from ._sessions import SessionListing
+from .._config.checks import number
+from .._config.schema import SESSION_STATUSES, WAIT_SLEEP_MAX, WAIT_TIMEOUT_MAX
+from .._errors import FabricError
+from .._text import SHOWN_CHARS, shown
+from .result import SessionListing
 
 # Statuses a session never leaves.
 END_STATUSES = ('FAIL', 'CLOSED')
-TIMEOUT_DEFAULT = 300
-TIMEOUT_MAX = 86400
-SLEEP_DEFAULT = 5
-SLEEP_MAX = 3600
 POLLS_MAX = 10000
 # Room for the rounding of timeout / sleep (0.3 / 0.1 is 2.9999999999999996).
 _RATIO_SLACK = 1e-9
@@ -84,13 +81,13 @@ def wait_settings(workspace_id: str, session_id: str | None, statuses: t.Sequenc
         if is_set:
             raise FabricError('wait_status cannot be combined with %s: the wait reads the status of the session'
                               ' from its full listing' % name)
-    timeout = float(_number('wait_timeout', timeout, 0, TIMEOUT_MAX, integer=False,
-                            rule='a number of seconds, 0 or more, at most %d' % TIMEOUT_MAX))
-    sleep = float(_number('wait_sleep', sleep, 0, SLEEP_MAX, integer=False,
-                          rule='a number of seconds greater than 0, at most %d' % SLEEP_MAX))
+    timeout = float(number('wait_timeout', timeout, 0, WAIT_TIMEOUT_MAX, integer=False,
+                            rule='a number of seconds, 0 or more, at most %d' % WAIT_TIMEOUT_MAX))
+    sleep = float(number('wait_sleep', sleep, 0, WAIT_SLEEP_MAX, integer=False,
+                          rule='a number of seconds greater than 0, at most %d' % WAIT_SLEEP_MAX))
     if sleep <= 0:
         raise FabricError('wait_sleep must be a number of seconds greater than 0, at most %d, got %s'
-                          % (SLEEP_MAX, sleep))
+                          % (WAIT_SLEEP_MAX, sleep))
     if timeout / sleep > POLLS_MAX - 1 + _RATIO_SLACK:
         raise FabricError('wait_timeout %g with wait_sleep %g would make more than %d polls: raise wait_sleep to at'
                           ' least %g' % (timeout, sleep, POLLS_MAX, timeout / (POLLS_MAX - 1)))
@@ -133,10 +130,8 @@ class SessionWait:
             return poll()
         except FabricError as exc:
             self._finish(POLL_FAILED)
-            exc.message = 'could not poll %s (poll %d of at most %d): %s' % (
-                self.settings.session, self.polls, self.settings.max_polls, exc.message)
-            exc.args = (exc.message,)
-            raise
+            raise exc.with_context(before='could not poll %s (poll %d of at most %d): ' % (
+                self.settings.session, self.polls, self.settings.max_polls)) from None
 
     def _done(self, listing: SessionListing) -> bool:
         session = listing.sessions[0] if listing.sessions else None

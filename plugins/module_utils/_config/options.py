@@ -3,67 +3,35 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The one table of options.
+"""The one table of options, and the only place a default lives.
 
-Every option the module and the lookup share is declared once here. The table builds the module's
-argument spec, the lookup's plugin documentation (with its ``vars:`` entries) and the shared doc
-fragments. The checks across options are the loader's (_config.py), so every face fails with the same
-message.
+Every option of every face is declared once here: the connection and query options all faces share, the
+module's wait and the event source's watch. The table builds the argument specs, the lookup's plugin
+documentation (with its ``vars:`` entries) and the shared doc fragments (hacking/generate.py). The checks
+across options are the loader's, so every face fails with the same message.
+
+Internal to the collection: not a public API.
 """
 
 from __future__ import annotations
 
-import re
 import typing as t
-from dataclasses import dataclass
 
-
-SESSION_STATUSES = ('RUNNING', 'CLOSED', 'WAITING', 'CREATING', 'FAIL')
-ID_PATTERN = re.compile(r'\A[A-Za-z0-9-]{1,36}\Z')
-ID_RULE = '1 to 36 characters, only letters, digits and hyphens'
-REGION_PATTERN = re.compile(r'\A[a-z0-9]+(?:-[a-z0-9]+)*\Z')
-PAGE_SIZE_MAX = 100
-RETRIES_MAX = 10
-CONCURRENCY_MAX = 16
-BACKOFF_MAX_SECONDS = 30
-RETRY_AFTER_MAX_SECONDS = 60
-TIMEOUT_MAX_SECONDS = 3600
-TOTAL_TIMEOUT_FACTOR = 20
-TOTAL_TIMEOUT_MAX_SECONDS = 86400
-# The most pages one status of one workspace is read in (a million sessions at the largest page size).
-MAX_PAGES = 10000
-DERIVED_ENDPOINT = 'https://fabric.{region}.{cloud}'
-DERIVED_IAM_ENDPOINT = 'https://iam.{region}.{cloud}'
-DEFAULT_CLOUD = 'myhuaweicloud.com'
-EUROPEAN_CLOUD = 'myhuaweicloud.eu'
-EUROPEAN_REGION_PREFIX = 'eu-west-1'
-CLOUD_PATTERN = re.compile(r'\A(?=.{1,253}\Z)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+\Z')
-AUTH_CHOICES = (
-    ('auth_token', ('auth_token',)),
-    ('access_key and secret_key', ('access_key', 'secret_key')),
-    ('username, password and domain_name', ('username', 'password', 'domain_name')),
+from .face_options import WAIT_OPTIONS, WATCH_OPTIONS
+from .schema import (
+    Option,
+    BACKOFF_MAX_SECONDS,
+    CONCURRENCY_MAX,
+    ID_RULE,
+    MAX_PAGES,
+    PAGE_SIZE_MAX,
+    RETRIES_MAX,
+    RETRY_AFTER_MAX_SECONDS,
+    SESSION_STATUSES,
+    TIMEOUT_MAX_SECONDS,
+    TOTAL_TIMEOUT_FACTOR,
+    TOTAL_TIMEOUT_MAX_SECONDS,
 )
-AUTH_CHOICES_TEXT = '; '.join(label for label, names in AUTH_CHOICES)
-LOOKUP_VAR_PREFIX = 'fabric_'
-
-
-@dataclass(frozen=True)
-class Option:
-    name: str
-    type: str
-    description: t.Tuple[str, ...]
-    default: t.Any = None
-    env: t.Tuple[str, ...] = ()
-    no_log: bool = False
-    choices: t.Tuple[str, ...] = ()
-    # False where the loader checks the choices itself, for a message Ansible's check cannot give (a blank
-    # entry says to leave the option out); the description then lists them.
-    choices_in_spec: bool = True
-    elements: t.Optional[str] = None
-
-    @property
-    def lookup_var(self) -> str:
-        return LOOKUP_VAR_PREFIX + self.name
 
 
 CONNECTION_OPTIONS = (
@@ -296,67 +264,12 @@ QUERY_OPTIONS = (
     ),
 )
 
+# The options every face shares: they are resolved against the environment and the credential files.
 ALL_OPTIONS = CONNECTION_OPTIONS + QUERY_OPTIONS
 OPTION_NAMES = tuple(option.name for option in ALL_OPTIONS)
+_DEFAULTS = {option.name: option.default for option in ALL_OPTIONS + WAIT_OPTIONS + WATCH_OPTIONS}
 
 
-def _typed(option: Option) -> dict[str, t.Any]:
-    """What the argument spec and the documentation both say of an option."""
-    fields: dict[str, t.Any] = {'type': option.type}
-    # An option with environment variables has no default of Ansible's: the loader reads the environment
-    # (after the option) and applies the default itself, so that the variables can take effect.
-    if option.default is not None and not option.env:
-        fields['default'] = option.default
-    if option.choices and option.choices_in_spec:
-        fields['choices'] = list(option.choices)
-    if option.elements:
-        fields['elements'] = option.elements
-    return fields
-
-
-def _argument(option: Option) -> dict[str, t.Any]:
-    # No env_fallback: the loader reads the environment itself, to apply the rules of precedence (a way to
-    # authenticate given as options is taken whole) and to say where a wrong value came from.
-    return dict(_typed(option), no_log=option.no_log)
-
-
-def module_argument_spec(**extra: dict[str, t.Any]) -> dict[str, dict[str, t.Any]]:
-    """The argument spec of a module: the shared options plus the module's own."""
-    spec = {option.name: _argument(option) for option in ALL_OPTIONS}
-    spec.update(extra)
-    return spec
-
-
-def _env_sentence(option: Option) -> str:
-    if len(option.env) == 1:
-        sentence = 'When not set, the environment variable E(%s) is used' % option.env[0]
-    else:
-        sentence = 'When not set, the first of the environment variables %s that is set (and not blank) is used' % (
-            ', '.join('E(%s)' % name for name in option.env))
-    if option.default is not None:
-        sentence += ', and when %s set, V(%s)' % ('that is not' if len(option.env) == 1 else 'none is',
-                                                  _literal(option.default))
-    return sentence + '.'
-
-
-def _literal(value: t.Any) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def _option_doc(option: Option) -> dict[str, t.Any]:
-    doc: dict[str, t.Any] = dict(description=list(option.description), **_typed(option))
-    if option.env:
-        # The loader reads these variables (also for the lookup, so no env: entries for Ansible to resolve).
-        doc['description'].append(_env_sentence(option))
-    return doc
-
-
-def option_docs(options: t.Iterable[Option], for_plugin: bool = False) -> dict[str, dict[str, t.Any]]:
-    """Documentation entries for a doc fragment; ``for_plugin`` adds the lookup's ``vars``."""
-    docs = {}
-    for option in options:
-        doc = _option_doc(option)
-        if for_plugin and option in CONNECTION_OPTIONS:
-            doc['vars'] = [{'name': option.lookup_var}]
-        docs[option.name] = doc
-    return docs
+def default_of(name: str) -> t.Any:
+    """The default of any option of any face (None where it has none)."""
+    return _DEFAULTS[name]

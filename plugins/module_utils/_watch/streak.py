@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._session_changes import Event, poll_failed_event, poll_recovered_event
+from .changes import Event, poll_failed_event, poll_recovered_event
 
 BACKOFF_INTERVALS_MAX = 10
 

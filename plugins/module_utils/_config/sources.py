@@ -18,9 +18,10 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass
 
-from ._credential_files import FileValues, values_from_files
-from ._errors import FabricError
-from ._option_table import ALL_OPTIONS, AUTH_CHOICES
+from .._errors import FabricError
+from .files import FileValues, values_from_files
+from .options import ALL_OPTIONS
+from .schema import AUTH_CHOICES
 
 # The options one way to authenticate is made of; a level that sets any of them (or profile) gives the way.
 AUTH_WAY_OPTIONS = tuple(dict.fromkeys(name for _label, names in AUTH_CHOICES for name in names)) + ('security_token',)

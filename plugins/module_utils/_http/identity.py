@@ -7,6 +7,8 @@
 
 An identity turns (method, URL, body) into the headers that authenticate the request. Secrets stay
 inside the identity: ``repr()`` never shows them.
+
+Internal to the collection: not a public API.
 """
 
 from __future__ import annotations
@@ -16,11 +18,10 @@ import threading
 import typing as t
 from urllib.parse import parse_qsl, urlsplit
 
-from . import _signer as signer
+from . import signer
 
 if t.TYPE_CHECKING:
-    from ._config import Credentials
-    from ._token_cache import TokenCache
+    from .token_cache import TokenCache
 
 
 class Identity:
@@ -105,17 +106,17 @@ class ExchangedTokenIdentity(Identity):
         exchange: t.Callable[[], tuple[str, datetime.datetime | None]],
         clock: t.Callable[[], datetime.datetime] | None = None,
         cache: 'TokenCache | None' = None,
+        learn: t.Callable[[str], None] | None = None,
     ) -> None:
         self._exchange = exchange
         self._clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
         self._cache = cache
         self._skip_cache = False
-        self.learn: t.Callable[[str], None] = lambda token: None  # told every token it uses from the cache
+        self._learn = learn or (lambda token: None)  # told every token it uses from the cache (the scrubber)
         self._token: str | None = None
         self._renew_at: datetime.datetime | None = None
         self._renewed_after_refusal = False
         self._lock = threading.Lock()
-        self.exchanges = 0
 
     def after_fork(self) -> None:
         self._lock = threading.Lock()
@@ -124,10 +125,9 @@ class ExchangedTokenIdentity(Identity):
         cached = self._cache.load() if self._cache is not None and not self._skip_cache else None
         if cached is not None:
             self._token, expires = cached
-            self.learn(self._token)
+            self._learn(self._token)
         else:
             self._token, expires = self._exchange()
-            self.exchanges += 1
             if self._cache is not None:
                 self._cache.store(self._token, expires)
         self._skip_cache = False
@@ -166,43 +166,3 @@ class ExchangedTokenIdentity(Identity):
                 self._skip_cache = True
             self._token = None
             return True
-
-
-def password_auth_body(credentials: 'Credentials') -> dict[str, t.Any]:
-    """The IAM request (Keystone v3 shape) exchanging a user's password for a project-scoped token."""
-    project = {'id': credentials.project_id} if credentials.project_id else {'name': credentials.project_name}
-    user = {'name': credentials.username, 'password': credentials.password,
-            'domain': {'name': credentials.domain_name}}
-    return {'auth': {'identity': {'methods': ['password'], 'password': {'user': user}},
-                     'scope': {'project': project}}}
-
-
-def parse_expiry(value: t.Any) -> datetime.datetime | None:
-    """IAM's ``expires_at`` (``2025-07-23T08:42:39.123000Z``), or None when it cannot be read."""
-    if not isinstance(value, str) or len(value) > 64:
-        return None
-    try:
-        parsed = datetime.datetime.fromisoformat(value.strip().replace('Z', '+00:00'))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.timezone.utc)
-
-
-def identity_for(
-    credentials: 'Credentials',
-    exchange: t.Callable[[], tuple[str, datetime.datetime | None]] | None = None,
-    cache: 'TokenCache | None' = None,
-) -> Identity:
-    """The identity of the configured credentials; ``exchange`` fetches a token for a password."""
-    if credentials.kind == 'token':
-        return TokenIdentity(t.cast(str, credentials.auth_token))
-    if credentials.kind == 'password':
-        if exchange is None:
-            raise ValueError('a password identity needs a token exchange')
-        return ExchangedTokenIdentity(exchange, cache=cache)
-    return AkSkIdentity(
-        t.cast(str, credentials.access_key),
-        t.cast(str, credentials.secret_key),
-        project_id=credentials.project_id,
-        security_token=credentials.security_token,
-    )

@@ -21,7 +21,7 @@ import stat
 import typing as t
 from dataclasses import dataclass, field
 
-from ._errors import FabricError
+from .._errors import FabricError
 
 KOOCLI_CONFIG_ENV = 'HW_SHARED_CONFIG_FILE'
 KOOCLI_CONFIG_DEFAULT = os.path.join('~', '.hcloud', 'config.json')

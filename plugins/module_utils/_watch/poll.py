@@ -17,11 +17,13 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass, replace
 
-from ._config import Query
-from ._option_table import ID_PATTERN, SESSION_STATUSES
-from ._session_changes import Snapshot, vanished
-from ._sessions import SessionListing, SessionQuery, list_sessions
-from ._transport import FabricHttpClient
+from .._config.schema import ID_PATTERN, SESSION_STATUSES
+from .._config.types import Query
+from .._http.client import FabricHttpClient
+from .._sessions.listing import list_sessions
+from .._sessions.query import SessionQuery
+from .._sessions.result import SessionListing
+from .changes import Snapshot, vanished
 
 FINAL_STATUS = 'CLOSED'
 LIVE_STATUSES = tuple(status for status in SESSION_STATUSES if status != FINAL_STATUS)
@@ -55,7 +57,6 @@ def fetch(
     query: Query,
     previous: Snapshot | None,
     warn: t.Callable[[str], None],
-    concurrency: int = 1,
 ) -> PollResult:
     """The watched sessions of a workspace and the sessions that left them since ``previous``, in one call
     of the client (one retry budget, one deadline). Retry and listing warnings go to ``warn``, scrubbed."""
@@ -65,14 +66,14 @@ def fetch(
         with client.call():
             listing_query = SessionQuery(workspace_id, replace(query, statuses=watched_statuses(query),
                                                                session_id=None, max_results=None))
-            listings.append(list_sessions(client, listing_query, concurrency))
+            listings.append(list_sessions(client, listing_query))
             for session_id in vanished(previous, listings[0].sessions)[:LOOKUPS_PER_POLL_MAX]:
                 looked_up[session_id] = _look_up(client, workspace_id, query, session_id)
     finally:
-        for warning in client.retry_warnings():
+        for warning in client.notes + client.retry_warnings():
             warn(warning)
         # a source runs for days: the client's record of retries must not grow with it
-        del client.retry_events[:]
+        client.transport.forget_warnings()
         for listing in listings:
             for warning in listing.warnings:
                 warn(client.redactor.text(warning))

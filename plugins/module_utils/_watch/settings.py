@@ -18,9 +18,15 @@ from dataclasses import dataclass
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
-from ._config import Config, _number, check_id, load_config, raw_secrets
-from ._errors import FabricError, Redactor
-from ._option_table import module_argument_spec
+from .._config.checks import check_id, number
+from .._config.loader import load_config
+from .._config.face_options import WATCH_OPTIONS
+from .._config.schema import WATCH_INTERVAL_MAX, WATCH_INTERVAL_MIN
+from .._config.secrets import raw_secrets
+from .._config.specs import module_argument_spec
+from .._config.types import Config
+from .._errors import FabricError
+from .._redact import Redactor
 
 SOURCE_NAME = 'dataarts.fabric.session_events'
 # Options of the module a watch cannot honour: a capped listing would report the sessions it cut off as
@@ -28,9 +34,6 @@ SOURCE_NAME = 'dataarts.fabric.session_events'
 NOT_FOR_WATCHING = ('session_id', 'max_results', 'count_only')
 # Arguments ansible-rulebook adds itself.
 RULEBOOK_ARGUMENTS = ('eda_feedback_queue',)
-INTERVAL_DEFAULT = 60
-INTERVAL_MIN = 1
-INTERVAL_MAX = 86400
 
 
 @dataclass(frozen=True)
@@ -42,11 +45,7 @@ class WatchSettings:
 
 
 def source_argument_spec() -> dict[str, dict[str, t.Any]]:
-    spec = module_argument_spec(
-        workspace_id=dict(type='list', elements='str', required=True),
-        interval=dict(type='float', default=INTERVAL_DEFAULT),
-        announce_existing=dict(type='bool', default=False),
-    )
+    spec = module_argument_spec(*WATCH_OPTIONS, workspace_id=dict(type='list', elements='str', required=True))
     for name in NOT_FOR_WATCHING:
         del spec[name]
     return spec
@@ -81,9 +80,9 @@ def watch_settings(args: t.Mapping[str, t.Any]) -> WatchSettings:
         return WatchSettings(
             config=load_config(values),
             workspace_ids=_workspace_ids(values['workspace_id']),
-            interval=float(_number('interval', values['interval'], INTERVAL_MIN, INTERVAL_MAX, integer=False,
-                                   rule='a number of seconds, at least %d and at most %d'
-                                   % (INTERVAL_MIN, INTERVAL_MAX))),
+            interval=float(number('interval', values['interval'], WATCH_INTERVAL_MIN, WATCH_INTERVAL_MAX,
+                                  integer=False, rule='a number of seconds, at least %d and at most %d'
+                                  % (WATCH_INTERVAL_MIN, WATCH_INTERVAL_MAX))),
             announce_existing=values['announce_existing'],
         )
     except FabricError as exc:

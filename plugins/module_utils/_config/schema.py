@@ -1,0 +1,68 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the dataarts.fabric collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The vocabulary of the option table: its row type, and the statuses, patterns and limits that the table's
+descriptions, the loader's rules and the client share.
+
+Internal to the collection: not a public API.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+from dataclasses import dataclass
+
+
+SESSION_STATUSES = ('RUNNING', 'CLOSED', 'WAITING', 'CREATING', 'FAIL')
+ID_PATTERN = re.compile(r'\A[A-Za-z0-9-]{1,36}\Z')
+ID_RULE = '1 to 36 characters, only letters, digits and hyphens'
+REGION_PATTERN = re.compile(r'\A[a-z0-9]+(?:-[a-z0-9]+)*\Z')
+PAGE_SIZE_MAX = 100
+RETRIES_MAX = 10
+CONCURRENCY_MAX = 16
+BACKOFF_MAX_SECONDS = 30
+RETRY_AFTER_MAX_SECONDS = 60
+TIMEOUT_MAX_SECONDS = 3600
+TOTAL_TIMEOUT_FACTOR = 20
+TOTAL_TIMEOUT_MAX_SECONDS = 86400
+WAIT_TIMEOUT_MAX = 86400
+WAIT_SLEEP_MAX = 3600
+WATCH_INTERVAL_MIN = 1
+WATCH_INTERVAL_MAX = 86400
+# The most pages one status of one workspace is read in (a million sessions at the largest page size).
+MAX_PAGES = 10000
+DERIVED_ENDPOINT = 'https://fabric.{region}.{cloud}'
+DERIVED_IAM_ENDPOINT = 'https://iam.{region}.{cloud}'
+DEFAULT_CLOUD = 'myhuaweicloud.com'
+EUROPEAN_CLOUD = 'myhuaweicloud.eu'
+EUROPEAN_REGION_PREFIX = 'eu-west-1'
+CLOUD_PATTERN = re.compile(r'\A(?=.{1,253}\Z)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+\Z')
+AUTH_CHOICES = (
+    ('auth_token', ('auth_token',)),
+    ('access_key and secret_key', ('access_key', 'secret_key')),
+    ('username, password and domain_name', ('username', 'password', 'domain_name')),
+)
+AUTH_CHOICES_TEXT = '; '.join(label for label, names in AUTH_CHOICES)
+LOOKUP_VAR_PREFIX = 'fabric_'
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    type: str
+    description: t.Tuple[str, ...]
+    default: t.Any = None
+    env: t.Tuple[str, ...] = ()
+    no_log: bool = False
+    choices: t.Tuple[str, ...] = ()
+    # False where the loader checks the choices itself, for a message Ansible's check cannot give (a blank
+    # entry says to leave the option out); the description then lists them.
+    choices_in_spec: bool = True
+    elements: t.Optional[str] = None
+
+    @property
+    def lookup_var(self) -> str:
+        return LOOKUP_VAR_PREFIX + self.name

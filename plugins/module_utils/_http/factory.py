@@ -1,0 +1,50 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the dataarts.fabric collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The client of a loaded connection: its transport, its identity (with the IAM exchange and the token cache
+where the credentials are a password), and its scrubber.
+
+Internal to the collection: not a public API.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from .._config.secrets import environment_proxy_secrets
+from .._config.types import Connection, Credentials
+from .._redact import Redactor
+from .client import FabricHttpClient
+from .iam import IamExchange
+from .identity import AkSkIdentity, ExchangedTokenIdentity, Identity, TokenIdentity
+from .token_cache import TokenCache, identity_key
+from .transport import Transport
+
+
+def identity_for(credentials: Credentials, transport: Transport, connection: Connection) -> Identity:
+    """The identity of the configured credentials; a password is exchanged at IAM over ``transport``."""
+    if credentials.kind == 'token':
+        return TokenIdentity(t.cast(str, credentials.auth_token))
+    if credentials.kind == 'password':
+        cache = None
+        if connection.token_cache:
+            cache = TokenCache(identity_key(connection.iam_url, credentials.domain_name, credentials.username,
+                                            credentials.project_id, credentials.project_name, credentials.password),
+                               warn=transport.note)
+        exchange = IamExchange(transport, t.cast(str, connection.iam_url), credentials)
+        return ExchangedTokenIdentity(exchange, cache=cache, learn=transport.redactor.add)
+    return AkSkIdentity(
+        t.cast(str, credentials.access_key),
+        t.cast(str, credentials.secret_key),
+        project_id=credentials.project_id,
+        security_token=credentials.security_token,
+    )
+
+
+def open_client(connection: Connection, agent: str) -> FabricHttpClient:
+    """The client of a loaded configuration's connection part."""
+    redactor = Redactor(connection.secrets() + tuple(environment_proxy_secrets()))
+    transport = Transport(connection, redactor, agent)
+    return FabricHttpClient(transport, identity_for(connection.credentials, transport, connection))

@@ -1,0 +1,174 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the dataarts.fabric collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one scrubber: every text that leaves the collection (messages, warnings, results, events) passes
+through a Redactor that removes the secrets of the call in every written form, and URL credentials.
+
+Internal to the collection: not a public API.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import typing as t
+from urllib.parse import quote, quote_plus
+
+from ._errors import FabricError
+from ._text import CUT_MARK, escape_controls
+
+
+REDACTED = '********'
+
+
+# Secrets up to this length are also matched character by character in any mix of escapes; longer ones (IAM
+# tokens run to kilobytes) by their whole written forms, which keeps the work per message small.
+PATTERN_MAX_CHARS = 512
+
+
+ESCAPE_MARKERS = ('%', '\\', '&#', '+')
+
+
+PREFIX_MIN_CHARS = 4
+
+
+CUT_MARKS_MAX = 8
+
+
+_SCHEME_CHARS = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-')
+
+
+_USERINFO_STOP = frozenset('/?#@ \t\r\n"\'<>')
+
+
+def _forms(secret: str) -> set[str]:
+    """The ways a secret can be written in a message: as is, and escaped by repr, JSON, URLs and HTML."""
+    forms = {secret, repr(secret)[1:-1], json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1],
+             quote(secret, safe=''), quote_plus(secret, safe=''), html.escape(secret), escape_controls(secret)}
+    return {form for form in forms if form}
+
+
+def _char_pattern(char: str) -> str:
+    """A character as itself or in any escape a message may carry it in: percent-encoded (any case, also
+    where no encoding was needed), a JSON or Python escape, or an HTML character reference."""
+    code = ord(char)
+    ways = [char, ''.join('%%%02X' % byte for byte in char.encode('utf-8')),
+            ('\\u%04x' % code) if code < 0x10000 else ('\\U%08x' % code), '&#%d;' % code, '&#x%x;' % code]
+    if code < 0x100:
+        ways.append('\\x%02x' % code)
+    if char == ' ':
+        ways.append('+')
+    return '(?:%s)' % '|'.join(re.escape(way) for way in ways)
+
+
+def _pattern(secret: str) -> t.Pattern[str]:
+    # case-blind: hexadecimal escapes come in either case (a case variant of the secret is removed too)
+    return re.compile(''.join(_char_pattern(char) for char in secret), re.IGNORECASE)
+
+
+def strip_userinfo(text: str) -> str:
+    """``scheme://user:password@host`` written as ``scheme://********@host``, in one linear pass."""
+    out: list[str] = []
+    position = 0
+    while True:
+        found = text.find('://', position)
+        if found < 0:
+            break
+        start = found
+        while start > 0 and found - start < 32 and text[start - 1] in _SCHEME_CHARS:
+            start -= 1
+        end = found + 3
+        while end < len(text) and text[end] not in _USERINFO_STOP:
+            end += 1
+        if start < found and end < len(text) and text[end] == '@' and end > found + 3:
+            out.append(text[position:found + 3])
+            out.append(REDACTED)
+            position = end
+        else:
+            out.append(text[position:found + 3])
+            position = found + 3
+    out.append(text[position:])
+    return ''.join(out)
+
+
+class Redactor:
+    """Removes every configured and issued secret, in every written form, and URL credentials from text.
+
+    The longest forms go first, so that a secret that contains another is removed whole.
+    """
+
+    def __init__(self, secrets: t.Iterable[str | None] = ()) -> None:
+        self._forms: list[str] = []
+        self._patterns: list[t.Pattern[str]] = []
+        self._secrets: set[str] = set()
+        self._others: list[Redactor] = []
+        for secret in secrets:
+            self.add(secret)
+
+    def add(self, secret: str | None) -> None:
+        if secret and secret not in self._secrets:
+            self._secrets.add(secret)
+            self._forms = sorted(set(self._forms) | _forms(secret), key=len, reverse=True)
+            if len(secret) <= PATTERN_MAX_CHARS:
+                self._patterns.append(_pattern(secret))
+
+    def include(self, other: 'Redactor') -> None:
+        """Also remove what ``other`` removes (the secrets it knows, and those it learns later, such as
+        tokens IAM issues)."""
+        self._others.append(other)
+
+    def text(self, text: str) -> str:
+        for other in self._others:
+            text = other.text(text)
+        for form in self._forms:
+            if form in text:
+                text = text.replace(form, REDACTED)
+        if any(marker in text for marker in ESCAPE_MARKERS):  # else the written forms above were enough
+            for pattern in self._patterns:
+                text = pattern.sub(REDACTED, text)
+        return self._cut_prefixes(strip_userinfo(text))
+
+    def _cut_prefixes(self, text: str) -> str:
+        """Service text is cut to its documented length before it gets here: a secret that stood across the cut
+        is only a prefix now, which no written form matches. Any prefix of 4 or more characters of a secret
+        right before a cut is removed. The marks looked at are bounded (the service can write '...' itself), and
+        only places where the secret's first characters stand are compared."""
+        marks: list[int] = []
+        for mark in (CUT_MARK.split('%', maxsplit=1)[0], '...'):  # the cuts this collection makes end a field
+            position = text.rfind(mark)
+            found = 0
+            while position >= 0 and found < CUT_MARKS_MAX:
+                marks.append(position)
+                found += 1
+                position = text.rfind(mark, 0, position)
+        for position in sorted(marks, reverse=True):  # from the end, so earlier positions stay valid
+            for secret in self._secrets:
+                start = self._prefix_start(text, position, secret)
+                if start is not None:
+                    text = text[:start] + REDACTED + text[position:]
+                    break
+        return text
+
+    @staticmethod
+    def _prefix_start(text: str, end: int, secret: str) -> int | None:
+        """Where the longest prefix of ``secret`` that ends at ``end`` starts, if one of 4 or more characters does."""
+        head = secret[:PREFIX_MIN_CHARS]
+        if len(secret) <= PREFIX_MIN_CHARS:
+            return None
+        candidate = text.find(head, max(0, end - len(secret) + 1), end)
+        while 0 <= candidate <= end - PREFIX_MIN_CHARS:
+            if secret.startswith(text[candidate:end]):
+                return candidate
+            candidate = text.find(head, candidate + 1, end)
+        return None
+
+    def value(self, value: t.Any) -> t.Any:
+        return self.text(value) if isinstance(value, str) else value
+
+    def error(self, error: FabricError) -> FabricError:
+        """A new error with every text field of ``error`` scrubbed."""
+        return error.replace(**{name: self.value(getattr(error, name))
+                                for name in ('message', 'error_code', 'error_msg', 'solution_msg', 'request_id')})

@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright: Contributors to the dataarts.fabric collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The result of listing one workspace, and the listings of a call: every workspace, status and page on the
+call's one executor, merged in the order asked.
+
+Internal to the collection: not a public API.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from .._http.client import FabricHttpClient
+from .counts import Counter
+from .executor import CallExecutor, run_plans
+from .pager import Pager
+from .query import SessionQuery
+from .result import SessionListing, unique
+
+
+class _Workspace:
+    """The plans of one workspace: a count, or one pager per status (merged in the order given)."""
+
+    def __init__(self, client: FabricHttpClient, query: SessionQuery, concurrency: int) -> None:
+        self.query = query
+        self.counter = Counter(client, query) if query.query.count_only else None
+        self.pagers = [] if self.counter is not None else [
+            Pager(client, query, status, concurrency) for status in query.query.statuses]
+
+    @property
+    def plans(self) -> list[t.Any]:
+        return [self.counter] if self.counter is not None else list(self.pagers)
+
+    @property
+    def done(self) -> bool:
+        return all(plan.done for plan in self.plans)
+
+    def listing(self) -> SessionListing:
+        if self.counter is not None:
+            return self.counter.listing()
+        listings = [pager.listing() for pager in self.pagers]
+        merged = SessionListing(total=sum(listing.total for listing in listings))
+        merged.sessions = unique((s for listing in listings for s in listing.sessions), self.query.query.max_results)
+        merged.warnings = [warning for listing in listings for warning in listing.warnings]
+        return merged
+
+
+def list_sessions(client: FabricHttpClient, query: SessionQuery, concurrency: int | None = None) -> SessionListing:
+    """Every status of one workspace in a call already started (``client.call()``), with ``concurrency`` requests
+    in flight (the connection's when not given)."""
+    concurrency = client.concurrency if concurrency is None else concurrency
+    with CallExecutor(concurrency) as executor:
+        workspace = _Workspace(client, query, concurrency)
+        run_plans(executor, workspace.plans)
+        return workspace.listing()
+
+
+def run_queries(
+    client: FabricHttpClient,
+    queries: t.Sequence[SessionQuery],
+    warn: t.Callable[[str], None],
+) -> list[SessionListing]:
+    """What the module and the lookup both do once the configuration is loaded: list (or count) every
+    workspace as one call (one retry budget, one deadline, one executor of ``concurrency`` threads); results in
+    the order given.
+
+    Warnings (retries made, lists that changed while read) go to ``warn``, scrubbed, also when the listing
+    fails.
+    """
+    first_event, first_note = len(client.retry_events), len(client.notes)
+    workspaces = [_Workspace(client, query, client.concurrency) for query in queries]
+    try:
+        with client.call(), CallExecutor(client.concurrency) as executor:
+            run_plans(executor, [plan for workspace in workspaces for plan in workspace.plans])
+        return [workspace.listing() for workspace in workspaces]
+    finally:
+        for warning in client.notes[first_note:] + client.retry_warnings(since=first_event):
+            warn(warning)
+        for workspace in workspaces:
+            if workspace.done:
+                for warning in workspace.listing().warnings:
+                    warn(client.redactor.text(warning))
