@@ -6,7 +6,8 @@ ansible.cfg that points ansible at the collection installed there, and the next 
 
 The venv is the user's, not a nox one (.nox/ is test machinery): `source .venv/demo/bin/activate` and
 `export ANSIBLE_CONFIG=$PWD/.venv/demo/ansible.cfg` make `ansible`, `ansible-playbook` and `ansible-doc` find
-dataarts.fabric. README.md shows the same commands as demo-next-steps.txt (tests/unit/docs checks it).
+dataarts.fabric. The demo page of the docsite (docs/docsite/rst/demo.rst) shows the same commands as
+demo-next-steps.txt (tests/unit/docs checks it).
 """
 
 from __future__ import annotations

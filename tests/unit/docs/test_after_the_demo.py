@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""What `make demo` prints as next steps (hacking/demo-next-steps.txt) is what the README shows after the demo,
-every make target they name exists, and every role variable the docs name is one the role has."""
+"""What `make demo` prints as next steps (hacking/demo-next-steps.txt) is what the demo page of the docsite shows
+after the demo, every make target the docs name exists, and every role variable the docs name is one the role has."""
 
 from __future__ import annotations
 
@@ -16,20 +16,17 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[3]
 README = (ROOT / 'README.md').read_text(encoding='utf-8')
+DEMO_PAGE = (ROOT / 'docs' / 'docsite' / 'rst' / 'demo.rst').read_text(encoding='utf-8')
 NEXT_STEPS = (ROOT / 'hacking' / 'demo-next-steps.txt').read_text(encoding='utf-8')
 COMMANDS = [line.strip() for line in NEXT_STEPS.splitlines() if line.startswith('    ') and line.strip()]
-SHELL_BLOCK = re.compile(r'```sh\n(.*?)```', re.S)
+CONSOLE_LINE = re.compile(r'^  \$ (.*)$', re.M)
 ROLE_VARIABLE = re.compile(r'\bsession_check_[a-z_]+\b')
 DOCS_NAMING_ROLE_VARIABLES = ('README.md', 'docs/docsite/rst/guide.rst', 'roles/session_check/README.md',
                               'examples/demo.yml')
 
 
-def _readme_commands() -> set[str]:
-    commands = set()
-    for block in SHELL_BLOCK.findall(README):
-        for line in block.splitlines():
-            commands.add(re.sub(r'\s+#\s.*$', '', line).strip())
-    return commands
+def _demo_page_commands() -> set[str]:
+    return {re.sub(r'\s+#\s.*$', '', line).strip() for line in CONSOLE_LINE.findall(DEMO_PAGE)}
 
 
 def test_the_next_steps_are_commands():
@@ -38,15 +35,17 @@ def test_the_next_steps_are_commands():
 
 
 @pytest.mark.parametrize('command', COMMANDS)
-def test_the_readme_shows_each_next_step(command):
-    assert command in _readme_commands()
+def test_the_demo_page_shows_each_next_step(command):
+    assert command in _demo_page_commands()
 
 
 def test_every_make_target_named_is_in_the_makefile():
     makefile = (ROOT / 'Makefile').read_text(encoding='utf-8')
     targets = {name for names in re.findall(r'^([a-z][a-z -]*):', makefile, re.M) for name in names.split()}
-    named = set(re.findall(r'\bmake ([a-z][a-z-]*)', NEXT_STEPS + README))
-    assert {'demo', 'emulator', 'emulator-stop'} <= named
+    docs = ''.join((ROOT / 'docs' / 'docsite' / 'rst' / name).read_text(encoding='utf-8')
+                   for name in ('guide.rst', 'development.rst'))
+    named = set(re.findall(r'\bmake ([a-z][a-z-]*)', NEXT_STEPS + README + DEMO_PAGE + docs))
+    assert {'demo', 'test', 'emulator', 'emulator-stop'} <= named
     assert named <= targets
 
 

@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The README and the user guide describe the AWX credential type of docs/awx/ as its files define it: every
-field (and which are secret), and in the guide a copy of the fields and of the injected variables."""
+"""The user guide describes the AWX credential type of docs/awx/ as its files define it: every field (and which
+are secret), and a copy of the fields and of the injected variables."""
 
 from __future__ import annotations
 
@@ -25,9 +25,9 @@ FIELDS = _load('credential-type-inputs.yml')['fields']
 INJECTED = _load('credential-type-injectors.yml')['env']
 
 
-def _readme_awx_section() -> str:
-    text = (ROOT / 'README.md').read_text(encoding='utf-8')
-    return text.split('\n## AWX / Automation Platform\n', 1)[1].split('\n## ', 1)[0]
+def _guide_awx_section() -> str:
+    text = (ROOT / 'docs' / 'docsite' / 'rst' / 'guide.rst').read_text(encoding='utf-8')
+    return text.split('\nAWX and Automation Platform\n---', 1)[1].split('\nExecution environment\n', 1)[0]
 
 
 def _guide_yaml_block_after(marker: str) -> dict:
@@ -38,11 +38,11 @@ def _guide_yaml_block_after(marker: str) -> dict:
     return yaml.safe_load(block)
 
 
-def test_the_readme_names_every_field_and_every_secret_one():
-    section = _readme_awx_section()
+def test_the_guide_names_every_field_and_every_secret_one():
+    section = _guide_awx_section()
     fields_sentence = section.split('Its fields', 1)[1].split('(secret:', 1)
-    named = re.findall(r'`([a-z_]+)`', fields_sentence[0])
-    secret = re.findall(r'`([a-z_]+)`', fields_sentence[1].split(')', 1)[0])
+    named = re.findall(r'``([a-z_]+)``', fields_sentence[0])
+    secret = re.findall(r'``([a-z_]+)``', fields_sentence[1].split(')', 1)[0])
     assert named == [field['id'] for field in FIELDS]
     assert secret == [field['id'] for field in FIELDS if field.get('secret')]
 
