@@ -129,7 +129,7 @@ options:
   validate_certs:
     description:
     - Whether to verify the TLS certificate of the endpoint.
-    - Set to V(false) only on trusted networks, for example against a local emulator with a self-signed certificate.
+    - Set to V(false) only on trusted networks, for example for a test service with a self-signed certificate.
     type: bool
     default: true
   ca_path:
@@ -163,7 +163,7 @@ options:
     - Allow an O(endpoint) with plain C(http://) on a host other than the loopback interface.
     - Credentials (a token, or signed requests that can be replayed) then cross the network unencrypted; leave V(false)
       unless a trusted proxy on the path does TLS.
-    - Plain C(http://) to V(localhost), V(127.0.0.0/8) or V(::1) (for example the emulator) is always allowed.
+    - Plain C(http://) to V(localhost), V(127.0.0.0/8) or V(::1) (a service on this host) is always allowed.
     type: bool
     default: false
   retries:
@@ -365,7 +365,7 @@ options:
   validate_certs:
     description:
     - Whether to verify the TLS certificate of the endpoint.
-    - Set to V(false) only on trusted networks, for example against a local emulator with a self-signed certificate.
+    - Set to V(false) only on trusted networks, for example for a test service with a self-signed certificate.
     type: bool
     default: true
     vars:
@@ -409,7 +409,7 @@ options:
     - Allow an O(endpoint) with plain C(http://) on a host other than the loopback interface.
     - Credentials (a token, or signed requests that can be replayed) then cross the network unencrypted; leave V(false)
       unless a trusted proxy on the path does TLS.
-    - Plain C(http://) to V(localhost), V(127.0.0.0/8) or V(::1) (for example the emulator) is always allowed.
+    - Plain C(http://) to V(localhost), V(127.0.0.0/8) or V(::1) (a service on this host) is always allowed.
     type: bool
     default: false
     vars:

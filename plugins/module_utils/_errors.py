@@ -2,11 +2,12 @@
 # Copyright: Contributors to the dataarts.fabric collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY: not a public API, it may change in any release.
 
 """The collection's one exception type.
 
-Internal to the collection: not a public API. The faces turn it into ``fail_json``, ``AnsibleLookupError`` or an
-event; nothing changes an error once it is made: context is added by building a new one.
+The faces turn it into ``fail_json``, ``AnsibleLookupError`` or an event. Nothing changes an error once it is
+made: context is added by building a new one.
 """
 
 from __future__ import annotations

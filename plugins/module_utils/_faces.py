@@ -2,13 +2,12 @@
 # Copyright: Contributors to the dataarts.fabric collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY: not a public API, it may change in any release.
 
 """The one way a face runs a call: load, scrub, client, run, warnings.
 
 The module, the lookup and the event source are thin wrappers over this: each turns the FabricError it may
 raise into its own kind of failure (``fail_json``, ``AnsibleLookupError``, an event).
-
-Internal to the collection: not a public API.
 """
 
 from __future__ import annotations

@@ -2,10 +2,9 @@
 # Copyright: Contributors to the dataarts.fabric collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY: not a public API, it may change in any release.
 
 """Text shown to the user, made safe and small: service text bounded and escaped, wrong values cut.
-
-Internal to the collection: not a public API.
 """
 
 from __future__ import annotations

@@ -94,15 +94,18 @@ TARGETS_TEXT = {
 
 
 def client_listing(base_url: str, workspace: str, sessions: int, concurrency: int) -> t.Callable[[], None]:
-    from ansible_collections.dataarts.fabric.plugins.module_utils._auth import TokenIdentity
-    from ansible_collections.dataarts.fabric.plugins.module_utils._config import Query
-    from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionQuery, list_sessions
-    from ansible_collections.dataarts.fabric.plugins.module_utils._transport import FabricHttpClient
+    from ansible_collections.dataarts.fabric.plugins.module_utils._config.loader import load_config
+    from ansible_collections.dataarts.fabric.plugins.module_utils._http.factory import open_client
+    from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.listing import list_sessions
+    from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.query import SessionQuery
+
+    config = load_config({'endpoint': base_url, 'auth_token': TOKEN, 'concurrency': concurrency,
+                          'page_size': PAGE_SIZE}, environ={})
 
     def run() -> None:
         # A new client per run, as each module run makes: connections are opened inside the timing.
-        with FabricHttpClient(base_url, TokenIdentity(TOKEN), concurrency=concurrency) as client:
-            listing = list_sessions(client, SessionQuery(workspace, Query(page_size=PAGE_SIZE)), concurrency)
+        with open_client(config.connection, 'benchmark') as client, client.call():
+            listing = list_sessions(client, SessionQuery(workspace, config.query))
             if client.retry_events:
                 raise BenchError('the client retried during the benchmark: %s' % client.retry_warnings())
         check_count('list_sessions at concurrency %d' % concurrency, len(listing.sessions), sessions)
@@ -342,8 +345,8 @@ def render(results: dict[str, t.Any], command: str) -> str:
         '- Round-trip bound: `latency x (1 + ceil((pages - 1) / concurrency))`: the first page tells the total, the'
         ' other pages go out `concurrency` at a time. It ignores transfer and parsing, so a ratio of 1.0x is'
         ' unreachable; the ratio shows what the client adds on top of the latency.',
-        '- In-process listing: `FabricHttpClient(endpoint, TokenIdentity(...), concurrency=N)` and'
-        ' `list_sessions(client, SessionQuery(workspace, Query(page_size=100)), N)`, a new client (new connections) per run,'
+        '- In-process listing: `open_client(load_config({endpoint, auth_token, concurrency: N}).connection)` and'
+        ' `list_sessions(client, SessionQuery(workspace, config.query))`, a new client (new connections) per run,'
         ' timed with `time.perf_counter()` in the benchmark\'s own process. The sequential loop is a `requests.Session`'
         ' asking `limit=100&offset=...` one page after the other until `offset >= total`.',
         '- Playbooks: `ansible-playbook -i localhost, -c local` with `ansible_python_interpreter` set to the Python the'

@@ -45,21 +45,21 @@ def bound(latency: float, requests: int, concurrency: int) -> float:
 def in_process(bench: Bench, terms: list[str], concurrency: int, one_call: bool) -> t.Callable[[], None]:
     """What the lookup runs (``run_queries``), on a new client per run: every term in one call, or one call per
     term on the same client (as a loop of lookup calls in one process shares its client)."""
-    from ansible_collections.dataarts.fabric.plugins.module_utils._auth import TokenIdentity
-    from ansible_collections.dataarts.fabric.plugins.module_utils._config import Query
-    from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import SessionQuery, run_queries
-    from ansible_collections.dataarts.fabric.plugins.module_utils._transport import FabricHttpClient
+    from ansible_collections.dataarts.fabric.plugins.module_utils._config.loader import load_config
+    from ansible_collections.dataarts.fabric.plugins.module_utils._http.factory import open_client
+    from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.listing import run_queries
+    from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.query import SessionQuery
 
-    queries = [SessionQuery.for_workspace(term, Query()) for term in terms]
+    config = load_config({'endpoint': bench.base, 'auth_token': TOKEN, 'concurrency': concurrency}, environ={})
+    queries = [SessionQuery.for_workspace(term, config.query) for term in terms]
     warnings: list[str] = []
 
     def run() -> None:
-        with FabricHttpClient(bench.base, TokenIdentity(TOKEN), concurrency=concurrency) as client:
+        with open_client(config.connection, 'benchmark') as client:
             if one_call:
-                listings = run_queries(client, queries, warnings.append, concurrency)
+                listings = run_queries(client, queries, warnings.append)
             else:
-                listings = [listing for query in queries for listing in run_queries(client, [query], warnings.append,
-                                                                                    concurrency)]
+                listings = [listing for query in queries for listing in run_queries(client, [query], warnings.append)]
         if warnings:
             raise BenchError('the lookup warned: %s' % warnings[:3])
         check_count('run_queries over %d workspaces' % len(terms), sum(len(listing.sessions) for listing in listings),

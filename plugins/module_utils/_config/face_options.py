@@ -2,11 +2,10 @@
 # Copyright: Contributors to the dataarts.fabric collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY: not a public API, it may change in any release.
 
 """The part of the option table that belongs to one face only: the wait of fabric_session_info and the watch
 of the session_events event source. Their defaults live here and nowhere else.
-
-Internal to the collection: not a public API.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 # Copyright: Contributors to the dataarts.fabric collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY: not a public API, it may change in any release.
 
 """The one loader: option values given explicitly (module params, plugin options, event source arguments),
 the environment and the credential files become a frozen, typed :class:`Config` (see sources.py for which
@@ -9,8 +10,6 @@ source wins).
 
 Every normalisation, check and derivation happens here, once, before any request, and every error names
 the option and the rule, never the value of a secret. Nothing downstream reads a raw params dict.
-
-Internal to the collection: not a public API.
 """
 
 from __future__ import annotations

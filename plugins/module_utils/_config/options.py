@@ -2,6 +2,7 @@
 # Copyright: Contributors to the dataarts.fabric collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY: not a public API, it may change in any release.
 
 """The one table of options, and the only place a default lives.
 
@@ -9,8 +10,6 @@ Every option of every face is declared once here: the connection and query optio
 module's wait and the event source's watch. The table builds the argument specs, the lookup's plugin
 documentation (with its ``vars:`` entries) and the shared doc fragments (hacking/generate.py). The checks
 across options are the loader's, so every face fails with the same message.
-
-Internal to the collection: not a public API.
 """
 
 from __future__ import annotations
@@ -140,7 +139,7 @@ CONNECTION_OPTIONS = (
     Option(
         'validate_certs', 'bool',
         ('Whether to verify the TLS certificate of the endpoint.',
-         'Set to V(false) only on trusted networks, for example against a local emulator with a self-signed certificate.'),
+         'Set to V(false) only on trusted networks, for example for a test service with a self-signed certificate.'),
         default=True,
     ),
     Option(
@@ -176,7 +175,7 @@ CONNECTION_OPTIONS = (
         ('Allow an O(endpoint) with plain C(http://) on a host other than the loopback interface.',
          'Credentials (a token, or signed requests that can be replayed) then cross the network unencrypted;'
          ' leave V(false) unless a trusted proxy on the path does TLS.',
-         'Plain C(http://) to V(localhost), V(127.0.0.0/8) or V(::1) (for example the emulator) is always allowed.'),
+         'Plain C(http://) to V(localhost), V(127.0.0.0/8) or V(::1) (a service on this host) is always allowed.'),
         default=False,
     ),
     Option(

@@ -2,11 +2,10 @@
 # Copyright: Contributors to the dataarts.fabric collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY: not a public API, it may change in any release.
 
 """What the option table builds: argument specs for the faces, and documentation entries for the doc fragments
 (hacking/generate.py).
-
-Internal to the collection: not a public API.
 """
 
 from __future__ import annotations

@@ -2,11 +2,10 @@
 # Copyright: Contributors to the dataarts.fabric collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY: not a public API, it may change in any release.
 
 """The client of a loaded connection: its transport, its identity (with the IAM exchange and the token cache
 where the credentials are a password), and its scrubber.
-
-Internal to the collection: not a public API.
 """
 
 from __future__ import annotations

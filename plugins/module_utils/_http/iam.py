@@ -2,10 +2,9 @@
 # Copyright: Contributors to the dataarts.fabric collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY: not a public API, it may change in any release.
 
 """The IAM password exchange: a user's password for a project-scoped token (Keystone v3 shape).
-
-Internal to the collection: not a public API.
 """
 
 from __future__ import annotations

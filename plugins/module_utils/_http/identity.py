@@ -2,13 +2,12 @@
 # Copyright: Contributors to the dataarts.fabric collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY: not a public API, it may change in any release.
 
 """The identities a request can carry, behind one small interface.
 
 An identity turns (method, URL, body) into the headers that authenticate the request. Secrets stay
 inside the identity: ``repr()`` never shows them.
-
-Internal to the collection: not a public API.
 """
 
 from __future__ import annotations

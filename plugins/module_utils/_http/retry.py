@@ -2,6 +2,7 @@
 # Copyright: Contributors to the dataarts.fabric collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY: not a public API, it may change in any release.
 
 """When a request is tried again, and after how long.
 
@@ -11,8 +12,6 @@ must grow from the first retry (urllib3 retries the first time at once, and its 
 loop of the caller's own for other strategies: https://github.com/urllib3/urllib3/issues/3375), a
 ``Retry-After`` is honoured but capped, one that is no number of seconds falls back to the backoff, and a
 failed DNS look-up is never retried. requests is left with its default of no retries.
-
-Internal to the collection: not a public API.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 # Copyright: Contributors to the dataarts.fabric collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY: not a public API, it may change in any release.
 
 """Huawei Cloud ``SDK-HMAC-SHA256`` request signing, as pure functions.
 

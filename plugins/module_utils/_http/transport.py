@@ -2,14 +2,13 @@
 # Copyright: Contributors to the dataarts.fabric collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY: not a public API, it may change in any release.
 
 """How one request reaches the service: one pooled requests.Session per process, TLS and proxies as the
 connection says, no redirects, a deadline per attempt and per call, one retry budget per call, bodies read
 within a bound, and every failure a FabricError that names the request.
 
 Both the API client and the IAM token exchange send through it, so they share the call's budget and deadline.
-
-Internal to the collection: not a public API.
 """
 
 from __future__ import annotations

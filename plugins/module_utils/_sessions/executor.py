@@ -2,6 +2,7 @@
 # Copyright: Contributors to the dataarts.fabric collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY: not a public API, it may change in any release.
 
 """The one executor of a call, and the loop that runs every plan of the call on it.
 
@@ -9,8 +10,6 @@ Workspaces, statuses and pages share one pool of at most ``concurrency`` threads
 The plans (what to ask next, what a page means) are driven from the calling thread, so a process holds at
 most ``concurrency`` + 2 threads for a call (the pool, the caller, and the request-deadline watchdog),
 whatever the number of workspaces and statuses, and no thread ever waits for another inside the pool.
-
-Internal to the collection: not a public API.
 """
 
 from __future__ import annotations

@@ -2,11 +2,10 @@
 # Copyright: Contributors to the dataarts.fabric collection
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
+# FOR INTERNAL COLLECTION USE ONLY: not a public API, it may change in any release.
 
 """The result of listing one workspace, and the listings of a call: every workspace, status and page on the
 call's one executor, merged in the order asked.
-
-Internal to the collection: not a public API.
 """
 
 from __future__ import annotations

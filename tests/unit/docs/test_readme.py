@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import SESSION_STATUSES
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.schema import SESSION_STATUSES
 from ansible_collections.dataarts.fabric.plugins.modules.fabric_session_info import RETURN
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -18,7 +18,7 @@ import pytest
 
 # The collection's copy of the vectors the official SDK's signer produced (shared/spec/signing-vectors.json),
 # the same file the client's signer is tested against.
-VECTORS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "plugins", "module_utils", "fixtures",
+VECTORS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "plugins", "module_utils", "_http", "fixtures",
                             "signing-vectors.json")
 with open(VECTORS_FILE, encoding="utf-8") as _vectors:
     VECTORS = json.load(_vectors)["vectors"]

@@ -17,7 +17,6 @@ from ansible_collections.dataarts.fabric.plugins.module_utils._errors import Fab
 from ansible_collections.dataarts.fabric.plugins.module_utils._config.types import Query
 from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.listing import list_sessions
 from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.query import SessionQuery
-from ansible_collections.dataarts.fabric.plugins.module_utils._http.client import FabricHttpClient
 from ansible_collections.dataarts.fabric.plugins.module_utils._http.limiter import AdaptiveLimit
 from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import (
     ENDPOINT,

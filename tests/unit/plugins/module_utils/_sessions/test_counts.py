@@ -14,7 +14,6 @@ from ansible_collections.dataarts.fabric.plugins.module_utils._http.identity imp
 from ansible_collections.dataarts.fabric.plugins.module_utils._config.types import Query
 from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.listing import run_queries
 from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.query import SessionQuery
-from ansible_collections.dataarts.fabric.plugins.module_utils._http.client import FabricHttpClient
 from ansible_collections.dataarts.fabric.tests.emulator.fabric_emulator import FabricEmulator
 
 STATUSES = ('RUNNING', 'CLOSED', 'WAITING', 'CREATING', 'FAIL')

@@ -19,7 +19,6 @@ from ansible_collections.dataarts.fabric.tests.unit.plugins.clients import make_
 from ansible_collections.dataarts.fabric.plugins.module_utils._http.identity import TokenIdentity
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
 from ansible_collections.dataarts.fabric.plugins.module_utils._redact import Redactor
-from ansible_collections.dataarts.fabric.plugins.module_utils._http.client import FabricHttpClient
 from ansible_collections.dataarts.fabric.plugins.module_utils._http.retry import parse_retry_after
 from ansible_collections.dataarts.fabric.tests.unit.plugins.scripted_server import ScriptedServer, answer
 

@@ -17,7 +17,6 @@ import subprocess
 
 import pytest
 import responses
-from urllib3.exceptions import ProtocolError
 
 from ansible_collections.dataarts.fabric.tests.unit.plugins.clients import make_client
 from ansible_collections.dataarts.fabric.plugins.module_utils._http import transport as transport
@@ -25,7 +24,6 @@ from ansible_collections.dataarts.fabric.plugins.module_utils._http.identity imp
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
 from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.listing import list_sessions
 from ansible_collections.dataarts.fabric.plugins.module_utils._http.retry import backoff, pause_before_retry
-from ansible_collections.dataarts.fabric.plugins.module_utils._http.client import FabricHttpClient
 from ansible_collections.dataarts.fabric.plugins.module_utils._http.factory import open_client
 from ansible_collections.dataarts.fabric.tests.emulator.fabric_emulator import FabricEmulator
 from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import load_connection, session_query
