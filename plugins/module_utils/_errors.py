@@ -35,7 +35,7 @@ class FabricError(Exception):
     ) -> None:
         super().__init__(message)
         self._fields: dict[str, t.Any] = dict(message=message, status=status, error_code=error_code,
-                                               error_msg=error_msg, solution_msg=solution_msg, request_id=request_id)
+                                              error_msg=error_msg, solution_msg=solution_msg, request_id=request_id)
 
     @property
     def message(self) -> str:

@@ -21,11 +21,6 @@ from .._errors import FabricError
 from .._text import shown
 from .schema import CLOUD_PATTERN, ID_PATTERN, ID_RULE, REGION_PATTERN, SESSION_STATUSES
 
-try:
-    from requests.utils import get_environ_proxies
-except ImportError:  # the faces report the missing library themselves
-    get_environ_proxies = None
-
 
 # Sent in a header: printable ASCII without spaces, or the HTTP library refuses the value (and quotes it).
 HEADER_OPTIONS = ('auth_token', 'access_key', 'security_token', 'project_id')
@@ -138,7 +133,9 @@ def _url_parts(option: str, url: str) -> t.Any:
 def _proxied(url: str, proxy: str | None) -> bool:
     if proxy is not None:
         return True
-    if get_environ_proxies is None:
+    try:
+        from requests.utils import get_environ_proxies
+    except ImportError:  # the faces report the missing library themselves
         return False
     parts = urlsplit(url)
     try:

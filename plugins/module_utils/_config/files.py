@@ -113,7 +113,7 @@ def koocli_profile(environ: t.Mapping[str, str], profile: str | None,
         raise FabricError('the KooCLI configuration file %s holds no object with "profiles"' % path)
     current = config.get('current') if isinstance(config.get('current'), str) else None
     wanted = profile or current
-    profiles = config.get('profiles') if isinstance(config.get('profiles'), list) else []
+    profiles: list[t.Any] = config['profiles'] if isinstance(config.get('profiles'), list) else []
     found = [p for p in profiles if isinstance(p, dict) and wanted and p.get('name') == wanted]
     if not found:
         if profile:

@@ -195,7 +195,7 @@ def _connection(values: t.Mapping[str, t.Any], sourced: Sourced | None = None) -
         total_timeout=min(total, TOTAL_TIMEOUT_MAX_SECONDS),
         retries=number('retries', values['retries'], 0, RETRIES_MAX, integer=True),
         backoff=float(number('retry_backoff', values['retry_backoff'], 0, BACKOFF_MAX_SECONDS, integer=False,
-                              rule='between 0 and %d seconds' % BACKOFF_MAX_SECONDS)),
+                             rule='between 0 and %d seconds' % BACKOFF_MAX_SECONDS)),
         concurrency=number('concurrency', values['concurrency'], 1, CONCURRENCY_MAX, integer=True),
         token_cache=bool_value('token_cache', values['token_cache']),
     )

@@ -45,8 +45,8 @@ def environment_proxy_secrets(environ: t.Mapping[str, str] | None = None) -> lis
 def raw_secrets(raw: t.Mapping[str, t.Any], environ: t.Mapping[str, str] | None = None) -> list[str]:
     """Every secret the raw options and the environment hold, for scrubbing messages of a load that failed."""
     environ = os.environ if environ is None else environ
-    found = [raw.get(name) for name in SECRET_OPTIONS if isinstance(raw.get(name), str)]
-    found += [environ.get(variable) for option in ALL_OPTIONS if option.no_log for variable in option.env
+    found: list[str] = [raw[name] for name in SECRET_OPTIONS if isinstance(raw.get(name), str)]
+    found += [environ[variable] for option in ALL_OPTIONS if option.no_log for variable in option.env
               if isinstance(environ.get(variable), str)]
     found += [value.strip() for value in found]
     found += environment_proxy_secrets(environ)

@@ -6,11 +6,15 @@
 
 """A deadline for a whole request: connecting, the headers and the body.
 
-requests and urllib3 only bound each socket operation: a server that trickles one byte a second never
-trips a read timeout. Here each attempt of a request is watched; when its time is up, one watchdog thread
-per process shuts the attempt's socket down, which ends whatever read is blocked on it. urllib3 has no
-hook for this, so the adapter's pools make their connections through subclasses that tell the current
-watch which connection an attempt uses.
+requests and urllib3 only bound each socket operation ("timeout is not a time limit on the entire response
+download", https://requests.readthedocs.io/en/latest/user/advanced/#timeouts): a server that trickles one byte
+a second never trips a read timeout. Here each attempt of a request is watched; when its time is up, one
+watchdog thread per process shuts the attempt's socket down, which ends whatever read is blocked on it.
+
+urllib3 offers no hook that hands out the socket of a request before its headers are read, so this is the one
+place that reaches into it: the adapter's pool managers make their pools with connection classes that tell
+the current watch which connection an attempt uses (``pool_classes_by_scheme``, the attribute urllib3's own
+PoolManager reads).
 """
 
 from __future__ import annotations
@@ -26,8 +30,8 @@ try:
     from requests.adapters import HTTPAdapter
     from urllib3.connection import HTTPConnection, HTTPSConnection
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-except ImportError:  # the module reports the missing library itself
-    HTTPAdapter = HTTPConnection = HTTPSConnection = HTTPConnectionPool = HTTPSConnectionPool = object  # type: ignore
+except ImportError:  # the faces report the missing library themselves; the classes below are then never used
+    HTTPAdapter = HTTPConnection = HTTPSConnection = HTTPConnectionPool = HTTPSConnectionPool = object  # type: ignore[misc,assignment]  # stand-ins
 
 _CURRENT = threading.local()
 
@@ -135,7 +139,7 @@ class _WatchedConnection:
         watch = current_watch()
         if watch is not None:
             watch.arm(self)
-        result = super().request(*args, **kwargs)  # type: ignore[misc]
+        result = super().request(*args, **kwargs)  # type: ignore[misc]  # a mixin: the class it is mixed into has it
         if watch is not None:
             watch.attach(getattr(self, 'sock', None))
         return result
@@ -144,29 +148,29 @@ class _WatchedConnection:
         watch = current_watch()
         if watch is not None:
             watch.attach(getattr(self, 'sock', None))
-        return super().getresponse(*args, **kwargs)  # type: ignore[misc]
+        return super().getresponse(*args, **kwargs)  # type: ignore[misc]  # a mixin: the class it is mixed into has it
 
 
-class _WatchedHTTPConnection(_WatchedConnection, HTTPConnection):  # type: ignore[misc,valid-type]
+class _WatchedHTTPConnection(_WatchedConnection, HTTPConnection):
     pass
 
 
-class _WatchedHTTPSConnection(_WatchedConnection, HTTPSConnection):  # type: ignore[misc,valid-type]
+class _WatchedHTTPSConnection(_WatchedConnection, HTTPSConnection):
     pass
 
 
-class _WatchedHTTPPool(HTTPConnectionPool):  # type: ignore[misc,valid-type]
+class _WatchedHTTPPool(HTTPConnectionPool):
     ConnectionCls = _WatchedHTTPConnection
 
 
-class _WatchedHTTPSPool(HTTPSConnectionPool):  # type: ignore[misc,valid-type]
+class _WatchedHTTPSPool(HTTPSConnectionPool):
     ConnectionCls = _WatchedHTTPSConnection
 
 
 _POOLS = {'http': _WatchedHTTPPool, 'https': _WatchedHTTPSPool}
 
 
-class WatchedAdapter(HTTPAdapter):  # type: ignore[misc,valid-type]
+class WatchedAdapter(HTTPAdapter):
     """requests' adapter whose connections (direct or through a proxy) report to the current watch."""
 
     def init_poolmanager(self, *args: t.Any, **kwargs: t.Any) -> None:

@@ -50,7 +50,7 @@ def _fields_from_json(body: t.Any) -> tuple[str | int | None, str | None, str | 
     """error_code, error_msg and solution_msg from either documented body shape."""
     if not isinstance(body, dict):
         return None, None, None
-    nested = body.get('error') if isinstance(body.get('error'), dict) else {}
+    nested: dict[str, t.Any] = body['error'] if isinstance(body.get('error'), dict) else {}
     code = _code_field(body.get('error_code', nested.get('code')))
     message = _text_field(body.get('error_msg')) or _text_field(nested.get('message')) or _text_field(body.get('message'))
     return code, message, _text_field(body.get('solution_msg'))

@@ -121,6 +121,7 @@ class ExchangedTokenIdentity(Identity):
         self._lock = threading.Lock()
 
     def _fetch(self) -> None:
+        expires: datetime.datetime | None
         cached = self._cache.load() if self._cache is not None and not self._skip_cache else None
         if cached is not None:
             self._token, expires = cached

@@ -54,7 +54,8 @@ else:
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 READ_CHUNK = 64 * 1024
-RETRIES_WARNINGS_MAX = 1000
+# Warnings kept for the caller to report: a call that retries a thousand times has said enough.
+WARNINGS_MAX = 1000
 
 
 def request_id(headers: t.Mapping[str, str]) -> str | None:
@@ -95,12 +96,12 @@ class Transport:
             # The user turned verification off on purpose (validate_certs: false); a warning per request
             # on stderr would only bury the play's output.
             urllib3.disable_warnings(InsecureRequestWarning)
-        self._lock = threading.Lock()
         self.start_call()
         self._open()
 
     def _open(self) -> None:
         self._pid = os.getpid()
+        self._lock = threading.Lock()  # a fork may have copied the parent's lock while it was held
         self.in_flight = AdaptiveLimit(self.connection.concurrency)
         self._session = requests.Session()
         self._session.auth = _NoNetrc()
@@ -133,7 +134,7 @@ class Transport:
 
     def note(self, warning: str) -> None:
         with self._lock:
-            if len(self.notes) < RETRIES_WARNINGS_MAX:
+            if len(self.notes) < WARNINGS_MAX:
                 self.notes.append(self.redactor.text(warning))
 
     def retry_warnings(self, since: int = 0) -> list[str]:
@@ -251,7 +252,7 @@ class Transport:
             attempt=retry_number,
         )
         with self._lock:
-            if len(self.retry_events) < RETRIES_WARNINGS_MAX:
+            if len(self.retry_events) < WARNINGS_MAX:
                 self.retry_events.append(event)
         if event.status == 429:
             self.in_flight.throttled()

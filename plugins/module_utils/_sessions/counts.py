@@ -56,9 +56,9 @@ class Counter:
 
     def listing(self) -> SessionListing:
         results = self._results
-        listing = SessionListing(counted={status: total for status, (total, _mismatched)
-                                          in zip(self.statuses, results)})
-        counted = sum(listing.counted.values())
+        totals = {status: total for status, (total, _mismatched) in zip(self.statuses, results)}
+        listing = SessionListing(counted=totals)
+        counted = sum(totals.values())
         listing.total = results[-1][0] if self.asked[-1] is None else counted
         where = 'workspace %s' % self.query.workspace_id
         if any(mismatched for _total, mismatched in results):

@@ -47,7 +47,7 @@ class SessionListing:
 def unique(sessions: t.Iterable[dict[str, t.Any]], cap: int | None) -> list[dict[str, t.Any]]:
     """Sessions in order, each ID (or, without one, each content) once, at most ``cap`` of them."""
     seen: set[t.Hashable] = set()
-    unique = []
+    unique: list[dict[str, t.Any]] = []
     for session in sessions:
         if cap is not None and len(unique) >= cap:
             break

@@ -83,9 +83,9 @@ def wait_settings(workspace_id: str, session_id: str | None, statuses: t.Sequenc
             raise FabricError('wait_status cannot be combined with %s: the wait reads the status of the session'
                               ' from its full listing' % name)
     timeout = float(number('wait_timeout', timeout, 0, WAIT_TIMEOUT_MAX, integer=False,
-                            rule='a number of seconds, 0 or more, at most %d' % WAIT_TIMEOUT_MAX))
+                           rule='a number of seconds, 0 or more, at most %d' % WAIT_TIMEOUT_MAX))
     sleep = float(number('wait_sleep', sleep, 0, WAIT_SLEEP_MAX, integer=False,
-                          rule='a number of seconds greater than 0, at most %d' % WAIT_SLEEP_MAX))
+                         rule='a number of seconds greater than 0, at most %d' % WAIT_SLEEP_MAX))
     if sleep <= 0:
         raise FabricError('wait_sleep must be a number of seconds greater than 0, at most %d, got %s'
                           % (WAIT_SLEEP_MAX, sleep))

@@ -82,5 +82,3 @@ def test_json_that_is_not_an_error_object():
 def test_body_that_is_not_utf8_still_gives_a_message():
     error = error_from_response('GET', URL, 500, '', b'\xff\xfe\x00bad', None)
     assert 'HTTP 500' in str(error)
-
-

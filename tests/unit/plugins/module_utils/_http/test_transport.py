@@ -46,7 +46,7 @@ def emu(emulator):
 
 def client_for(emu, retries=3, timeout=5.0, identity=None, **kwargs):
     return make_client(emu.url, identity or TokenIdentity('emulator-token'), retries=retries, timeout=timeout,
-                            backoff=0.01, **kwargs)
+                       backoff=0.01, **kwargs)
 
 
 def statuses_seen(emu):

@@ -44,8 +44,8 @@ def peak_threads(mock, workspaces, concurrency, page_size=10):
 
 
 @pytest.mark.parametrize('workspaces,concurrency', [(4, 4), (16, 16), (30, 2), (1, 1)])
-def test_a_call_holds_at_most_concurrency_threads_besides_the_caller_and_the_watchdog(mock, workspaces,
-                                                                                       concurrency):
+def test_a_call_holds_at_most_concurrency_threads_besides_the_caller_and_the_watchdog(
+        mock, workspaces, concurrency):
     extra = peak_threads(mock, ['ws-%d' % index for index in range(workspaces)], concurrency)
     # the pool's threads, and the request-deadline watchdog when this process starts it
     assert extra <= concurrency + 1
