@@ -143,6 +143,13 @@ options:
     - A finite number above 0, at most 3600.
     type: float
     default: 30
+  connect_timeout:
+    description:
+    - 'Seconds to wait for a connection to the endpoint (or IAM) to open, part of O(timeout): a host that does not
+      accept connections fails after this long instead of after O(timeout).'
+    - A finite number above 0, at most 3600; when above O(timeout), O(timeout) applies.
+    type: float
+    default: 10
   total_timeout:
     description:
     - Seconds one task or lookup call may take in all, every page, status, workspace and retry included.
@@ -385,6 +392,15 @@ options:
     default: 30
     vars:
     - name: fabric_timeout
+  connect_timeout:
+    description:
+    - 'Seconds to wait for a connection to the endpoint (or IAM) to open, part of O(timeout): a host that does not
+      accept connections fails after this long instead of after O(timeout).'
+    - A finite number above 0, at most 3600; when above O(timeout), O(timeout) applies.
+    type: float
+    default: 10
+    vars:
+    - name: fabric_connect_timeout
   total_timeout:
     description:
     - Seconds one task or lookup call may take in all, every page, status, workspace and retry included.

@@ -33,6 +33,7 @@ from .checks import (
 )
 from .._text import shown
 from .options import ALL_OPTIONS, OPTION_NAMES
+from .origins import credentials_origin, url_origin
 from .schema import (
     AUTH_CHOICES,
     AUTH_CHOICES_TEXT,
@@ -155,18 +156,20 @@ def _credentials(values: t.Mapping[str, t.Any], sourced: Sourced | None = None) 
     choice = auth_choice(values, sourced)
     if values['security_token'] is not None and choice != 'access_key':
         raise FabricError('security_token is only used with access_key and secret_key')
+    names = next(names for _label, names in AUTH_CHOICES if names[0] == choice)
+    origin = credentials_origin(names, sourced)
     if choice == 'auth_token':
-        return Credentials('token', auth_token=values['auth_token'])
+        return Credentials('token', origin=origin, auth_token=values['auth_token'])
     if choice == 'access_key':
         if values['project_id'] is None:
             raise FabricError('access_key and secret_key need project_id: signed requests carry it as X-Project-Id,'
                               ' and the API gateway refuses them without it; set project_id (or one of its'
                               ' environment variables %s)' % ', '.join(OPTIONS_BY_NAME['project_id'].env))
-        return Credentials('aksk', access_key=values['access_key'], secret_key=values['secret_key'],
+        return Credentials('aksk', origin=origin, access_key=values['access_key'], secret_key=values['secret_key'],
                            security_token=values['security_token'], project_id=values['project_id'])
     if values['project_id'] is None and values['project_name'] is None:
         raise FabricError('username and password need the scope of the token: set project_id or project_name')
-    return Credentials('password', username=values['username'], password=values['password'],
+    return Credentials('password', origin=origin, username=values['username'], password=values['password'],
                        domain_name=values['domain_name'], project_id=values['project_id'],
                        project_name=values['project_name'])
 
@@ -179,6 +182,7 @@ def _connection(values: t.Mapping[str, t.Any], sourced: Sourced | None = None) -
     credentials = _credentials(values, sourced)
     iam_url = _iam_url(values, proxy) if credentials.kind == 'password' else None
     timeout = seconds('timeout', values['timeout'], TIMEOUT_MAX_SECONDS)
+    connect_timeout = min(seconds('connect_timeout', values['connect_timeout'], TIMEOUT_MAX_SECONDS), timeout)
     total = TOTAL_TIMEOUT_FACTOR * timeout
     if values['total_timeout'] is not None:
         total = seconds('total_timeout', values['total_timeout'], TOTAL_TIMEOUT_MAX_SECONDS)
@@ -191,6 +195,7 @@ def _connection(values: t.Mapping[str, t.Any], sourced: Sourced | None = None) -
         iam_url=iam_url,
         verify=verify,
         proxy=proxy,
+        connect_timeout=connect_timeout,
         timeout=timeout,
         total_timeout=min(total, TOTAL_TIMEOUT_MAX_SECONDS),
         retries=number('retries', values['retries'], 0, RETRIES_MAX, integer=True),
@@ -198,6 +203,8 @@ def _connection(values: t.Mapping[str, t.Any], sourced: Sourced | None = None) -
                              rule='between 0 and %d seconds' % BACKOFF_MAX_SECONDS)),
         concurrency=number('concurrency', values['concurrency'], 1, CONCURRENCY_MAX, integer=True),
         token_cache=bool_value('token_cache', values['token_cache']),
+        endpoint_origin=url_origin('endpoint', values, sourced),
+        iam_origin=url_origin('iam_endpoint', values, sourced) if iam_url else 'iam_endpoint',
     )
 
 

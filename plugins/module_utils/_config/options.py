@@ -154,6 +154,13 @@ CONNECTION_OPTIONS = (
         default=30,
     ),
     Option(
+        'connect_timeout', 'float',
+        ('Seconds to wait for a connection to the endpoint (or IAM) to open, part of O(timeout): a host that does'
+         ' not accept connections fails after this long instead of after O(timeout).',
+         'A finite number above 0, at most %d; when above O(timeout), O(timeout) applies.' % TIMEOUT_MAX_SECONDS),
+        default=10,
+    ),
+    Option(
         'total_timeout', 'float',
         ('Seconds one task or lookup call may take in all, every page, status, workspace and retry included.',
          'When not set, %d times O(timeout) (%d seconds with the default O(timeout)).'

@@ -21,6 +21,7 @@ class Credentials:
     """One way to authenticate; ``repr()`` shows the kind and the non-secret names only."""
 
     kind: str  # 'token', 'aksk' or 'password'
+    origin: str = field(default='', compare=False)  # the options used, and where each came from (for messages)
     auth_token: str | None = field(default=None, repr=False)
     access_key: str | None = None
     secret_key: str | None = field(default=None, repr=False)
@@ -45,12 +46,16 @@ class Connection:
     iam_url: str | None
     verify: bool | str
     proxy: str | None = field(repr=False)
+    connect_timeout: float
     timeout: float
     total_timeout: float
     retries: int
     backoff: float
     concurrency: int
     token_cache: bool
+    # what to check when the endpoint's or IAM's host cannot be reached (an option, or the region it came from)
+    endpoint_origin: str = field(compare=False)
+    iam_origin: str = field(compare=False)
 
     def secrets(self) -> tuple[str, ...]:
         return self.credentials.secrets() + tuple(proxy_secrets(self.proxy))

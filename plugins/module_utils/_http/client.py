@@ -15,7 +15,7 @@ import typing as t
 from .._errors import FabricError
 from .._redact import Redactor
 from .._text import service_text
-from .failures import error_from_response, explain_clock_skew, unexpected_error, without_query
+from .failures import error_from_response, explain_clock_skew, refused_credentials, unexpected_error, without_query
 from .identity import Identity
 from .json_body import JsonTooDeep
 from .json_body import loads as bounded_loads
@@ -114,7 +114,11 @@ class FabricHttpClient:
         try:
             answer = decode(method, response, body, url, 'endpoint')
         except FabricError as exc:
-            raise explain_clock_skew(exc, headers) from None
+            skewed = explain_clock_skew(exc, headers)
+            if skewed is not exc:
+                raise skewed from None
+            credentials = self.transport.connection.credentials
+            raise refused_credentials(exc, credentials.kind, credentials.origin) from None
         self.identity.accepted(headers)
         return answer
 

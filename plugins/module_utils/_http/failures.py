@@ -183,6 +183,23 @@ def explain_clock_skew(error: FabricError, sent_headers: t.Mapping[str, str]) ->
                                 signed_at)))
 
 
+def refused_credentials(error: FabricError, kind: str, origin: str) -> FabricError:
+    """A 401 of the API, said with the credentials it refused and what usually causes it."""
+    if error.status != 401 or not origin:
+        return error
+    if kind == 'aksk':
+        hint = ('the API refused the signature made with %s: check that the access key and the secret key belong'
+                ' together and to this account, and the clock of this host (a signature is accepted only within'
+                ' 15 minutes of the gateway\'s clock)' % origin)
+    elif kind == 'password':
+        hint = ('the API refused the IAM token issued for %s, even after asking IAM for a new one: check that the'
+                ' token\'s project is the workspace\'s' % origin)
+    else:
+        hint = ('the API refused %s: IAM tokens are valid for 24 hours; get a new one (or let the collection get'
+                ' them with username and password)' % origin)
+    return error.with_context(after=' -- ' + hint)
+
+
 def _seconds(value: float) -> str:
     return '%g second%s' % (value, '' if value == 1 else 's')
 
@@ -213,8 +230,10 @@ def timeout_error(seconds: float, request: str) -> FabricError:
                        ' headers and the whole body)' % (_seconds(seconds), request))
 
 
-def transport_error(exc: Exception, method: str, url: str, timeout: float, option: str = 'endpoint') -> FabricError:
-    """A plain message for a request that got no usable response; the URL is shown without its query."""
+def transport_error(exc: Exception, method: str, url: str, timeout: float, option: str = 'endpoint',
+                    connect_timeout: float | None = None, check: str | None = None) -> FabricError:
+    """A plain message for a request that got no usable response; the URL is shown without its query. ``check``
+    says what to check when the host cannot be resolved (the option, or the region it was derived from)."""
     where = '%s %s' % (method, without_query(url))
     host = urlsplit(url).netloc
     found = list(causes(exc))
@@ -231,10 +250,11 @@ def transport_error(exc: Exception, method: str, url: str, timeout: float, optio
     if any(isinstance(cause, (requests.exceptions.ReadTimeout, ReadTimeoutError)) for cause in found):
         return timeout_error(timeout, where)
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return FabricError('%s failed: timed out after %s connecting to %s' % (where, _seconds(timeout), host))
+        return FabricError('%s failed: timed out after %s connecting to %s (connect_timeout)'
+                           % (where, _seconds(connect_timeout or timeout), host))
     if any(isinstance(cause, socket.gaierror) for cause in found):
         return FabricError('%s failed: could not resolve the host name of %s (DNS lookup failed): check %s'
-                           % (where, host, option))
+                           % (where, host, check or option))
     if any(isinstance(cause, ConnectionRefusedError) for cause in found):
         return FabricError('%s failed: connection refused by %s: nothing is listening there' % (where, host))
     if any(isinstance(cause, NewConnectionError) for cause in found):

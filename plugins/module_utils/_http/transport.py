@@ -150,6 +150,7 @@ class Transport:
              option: str = 'endpoint') -> tuple['requests.Response', bytes]:
         """The response and its whole body, after the retries the connection allows; a FabricError otherwise."""
         retry_number = 0
+        started = time.monotonic()
         while True:
             left = self._deadline - time.monotonic()
             if left <= 0:
@@ -163,7 +164,7 @@ class Transport:
             if retry_number >= self.connection.retries or not self._may_retry(attempt):
                 if failure is None:  # a retryable status, with no retry left: the caller maps it
                     return t.cast('requests.Response', attempt.response), attempt.body
-                raise failure
+                raise failure if not retry_number else failure.with_context(after=self._spent(retry_number, started))
             if not self.budget.take():
                 if failure is None:
                     return t.cast('requests.Response', attempt.response), attempt.body
@@ -178,14 +179,20 @@ class Transport:
                 raise past_deadline_error(method, url, self.connection.total_timeout)
             self._sleep(pause)
 
+    def _spent(self, retries: int, started: float) -> str:
+        return (' (gave up after %d attempts in %.1f s: retries %d, timeout %g s, connect_timeout %g s)'
+                % (retries + 1, time.monotonic() - started, self.connection.retries, self.connection.timeout,
+                   self.connection.connect_timeout))
+
     def _attempt(self, method: str, url: str, headers: t.Mapping[str, str], payload: bytes | None,
                  seconds: float) -> _Attempt:
         with RequestWatch(seconds, self._deadline) as watch:
             try:
                 # verify is passed on every call: a Session-level value loses to REQUESTS_CA_BUNDLE.
                 response = self._session.request(
-                    method, url, data=payload, headers=dict(headers), proxies=self._proxies, timeout=seconds,
-                    verify=self.connection.verify, allow_redirects=False, stream=True)
+                    method, url, data=payload, headers=dict(headers), proxies=self._proxies,
+                    timeout=(min(self.connection.connect_timeout, seconds), seconds), verify=self.connection.verify,
+                    allow_redirects=False, stream=True)
             except Exception as exc:  # every failure becomes a FabricError in _failure
                 return _Attempt(None, b'', exc, watch.expired)
             with response:
@@ -235,10 +242,10 @@ class Transport:
             return timeout_error(seconds, '%s %s' % (method, without_query(url)))
         return self._mapped(attempt.error, method, url, seconds, option)
 
-    @staticmethod
-    def _mapped(exc: Exception, method: str, url: str, seconds: float, option: str) -> FabricError:
+    def _mapped(self, exc: Exception, method: str, url: str, seconds: float, option: str) -> FabricError:
         if isinstance(exc, requests.exceptions.RequestException):
-            return transport_error(exc, method, url, seconds, option)
+            check = self.connection.iam_origin if option == 'iam_endpoint' else self.connection.endpoint_origin
+            return transport_error(exc, method, url, seconds, option, self.connection.connect_timeout, check)
         return unexpected_error(method, url, exc)
 
     def _record(self, method: str, url: str, attempt: _Attempt, retry_number: int) -> None:

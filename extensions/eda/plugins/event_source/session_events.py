@@ -26,7 +26,8 @@ description:
     environment of ansible-rulebook; the first one set wins), checks and error messages: C(endpoint), C(region),
     C(cloud), C(profile), C(auth_token), C(access_key), C(secret_key), C(security_token), C(project_id),
     C(username), C(password), C(domain_name), C(project_name), C(iam_endpoint), C(validate_certs), C(ca_path),
-    C(timeout), C(total_timeout), C(proxy), C(allow_plain_http), C(retries), C(retry_backoff), C(token_cache).
+    C(connect_timeout), C(timeout), C(total_timeout), C(proxy), C(allow_plain_http), C(retries), C(retry_backoff),
+    C(token_cache).
     C(total_timeout),
     C(retries) and C(retry_backoff) apply to each poll.'
   - Invalid arguments stop the source at start with the message the module gives for them.

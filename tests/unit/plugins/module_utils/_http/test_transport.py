@@ -21,6 +21,7 @@ import responses
 from ansible_collections.dataarts.fabric.tests.unit.plugins.clients import make_client
 from ansible_collections.dataarts.fabric.plugins.module_utils._http import transport
 from ansible_collections.dataarts.fabric.plugins.module_utils._http.identity import AkSkIdentity, TokenIdentity
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.loader import load_config
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
 from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.listing import list_sessions
 from ansible_collections.dataarts.fabric.plugins.module_utils._http.retry import backoff, pause_before_retry
@@ -118,8 +119,10 @@ def test_a_read_timeout_says_so_with_the_seconds_and_without_the_query(emu):
     emu.add_fault(kind='delay', seconds=2, count=3)
     with client_for(emu, retries=1, timeout=0.5) as client, pytest.raises(FabricError) as caught:
         client.get_json(PATH, QUERY)
-    assert str(caught.value) == ('timed out after 0.5 seconds waiting for a complete response from GET %s%s (timeout'
-                                 ' bounds connecting, the headers and the whole body)' % (emu.url, PATH))
+    assert re.fullmatch(
+        re.escape('timed out after 0.5 seconds waiting for a complete response from GET %s%s (timeout bounds'
+                  ' connecting, the headers and the whole body) (gave up after 2 attempts in ' % (emu.url, PATH))
+        + r'[0-9.]+' + re.escape(' s: retries 1, timeout 0.5 s, connect_timeout 0.5 s)'), str(caught.value))
     assert len(client.retry_warnings()) == 1
 
 
@@ -157,6 +160,68 @@ def test_dns_failure_has_its_own_message(monkeypatch):
                                               r' host name of fabric\.nowhere\.test' % PATH):
             client.get_json(PATH)
         assert client.retry_warnings() == []  # a failed look-up is not retried
+
+
+def test_a_host_derived_from_a_mistyped_region_names_the_region_and_the_closest_one(monkeypatch):
+    def no_dns(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, 'Name or service not known')
+
+    monkeypatch.setattr(socket, 'getaddrinfo', no_dns)
+    monkeypatch.setenv('HW_REGION_NAME', 'cn-nort-4')
+    connection = load_config({'auth_token': 'x', 'retries': 0}).connection
+    with open_client(connection, 'test') as client, pytest.raises(FabricError) as caught:
+        client.get_json(PATH)
+    assert str(caught.value).endswith(
+        'could not resolve the host name of fabric.cn-nort-4.myhuaweicloud.com (DNS lookup failed): check region'
+        ' cn-nort-4 (from the environment variable HW_REGION_NAME), from which endpoint is derived (not a known'
+        ' region: did you mean cn-north-4?)')
+
+
+def test_a_refused_token_names_where_it_came_from_and_that_tokens_expire(emu, monkeypatch):
+    monkeypatch.setenv('HW_AUTH_TOKEN', 'a-stale-token')
+    with open_client(load_config({'endpoint': emu.url, 'retries': 0}).connection, 'test') as client:
+        with pytest.raises(FabricError) as caught:
+            client.get_json(PATH, QUERY)
+    assert caught.value.status == 401
+    assert str(caught.value).split('; error_code')[0].endswith(
+        ' -- the API refused auth_token (from the environment variable HW_AUTH_TOKEN): IAM tokens are valid for 24'
+        ' hours; get a new one (or let the collection get them with username and password)')
+    assert 'a-stale-token' not in str(caught.value)
+
+
+def test_a_refused_signature_names_the_keys_and_the_clock(emu):
+    raw = {'endpoint': emu.url, 'retries': 0, 'access_key': 'WRONGAK', 'secret_key': 'wrong-secret', 'project_id': 'p1'}
+    with open_client(load_config(raw).connection, 'test') as client, pytest.raises(FabricError) as caught:
+        client.get_json(PATH, QUERY)
+    message = str(caught.value)
+    assert caught.value.status == 401 and 'wrong-secret' not in message
+    assert ('the API refused the signature made with access_key, secret_key: check that the access key and the'
+            ' secret key belong together') in message and "the gateway's clock" in message
+
+
+def test_a_host_that_accepts_no_connection_fails_after_connect_timeout():
+    """A listening socket whose accept queue is full: the next connection is never accepted (Linux drops the
+    SYN), so only connect_timeout can end it."""
+    server = socket.socket()
+    server.bind(('127.0.0.1', 0))
+    server.listen(0)
+    fillers = []
+    try:
+        for _index in range(8):
+            filler = socket.socket()
+            filler.setblocking(False)
+            filler.connect_ex(server.getsockname())
+            fillers.append(filler)
+        url = 'http://127.0.0.1:%d' % server.getsockname()[1]
+        with make_client(url, TokenIdentity('x'), retries=0, timeout=30, connect_timeout=0.3) as client:
+            with pytest.raises(FabricError) as caught:
+                client.get_json(PATH)
+    finally:
+        for filler in fillers:
+            filler.close()
+        server.close()
+    assert 'timed out after 0.3 seconds connecting to 127.0.0.1' in str(caught.value)
+    assert '(connect_timeout)' in str(caught.value)
 
 
 def test_an_oversized_body_is_refused():
