@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import difflib
 import typing as t
 
 
@@ -56,3 +57,12 @@ def shown(value: t.Any, repr_of: bool = True) -> str:
         return 'an integer of more than %d digits' % SHOWN_CHARS
     text = repr(value) if repr_of else str(value)
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + '... (%d characters)' % len(text)
+
+
+def did_you_mean(word: t.Any, choices: t.Iterable[str]) -> str:
+    """`` (did you mean X?)`` for a word close to one of ``choices``, else nothing."""
+    if not isinstance(word, str) or len(word) > SHOWN_CHARS:
+        return ''
+    close = difflib.get_close_matches(word, list(choices), n=1) or difflib.get_close_matches(
+        word.upper(), list(choices), n=1)
+    return ' (did you mean %s?)' % close[0] if close else ''

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import difflib
 import typing as t
 
 from ansible.errors import AnsibleLookupError
@@ -18,6 +17,7 @@ from ansible.plugins import AnsiblePlugin
 from ansible_collections.dataarts.fabric.plugins.module_utils._config.options import CONNECTION_OPTIONS, OPTION_NAMES
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
 from ansible_collections.dataarts.fabric.plugins.module_utils._faces import ClientCache
+from ansible_collections.dataarts.fabric.plugins.module_utils._text import did_you_mean
 from ansible_collections.dataarts.fabric.plugins.module_utils._version import user_agent
 
 # The clients of this controller process (bounded; the least recently used is closed). Kept in memory only.
@@ -39,10 +39,7 @@ def _refuse_unknown(direct: t.Mapping[str, t.Any]) -> None:
     """A misspelt keyword (stauts='FAIL') would otherwise be ignored, and the lookup return every session."""
     unknown = sorted(name for name in direct if name not in OPTION_NAMES)
     if unknown:
-        hints = []
-        for name in unknown:
-            close = difflib.get_close_matches(name, OPTION_NAMES, n=1)
-            hints.append('%s%s' % (name, ' (did you mean %s?)' % close[0] if close else ''))
+        hints = ['%s%s' % (name, did_you_mean(name, OPTION_NAMES)) for name in unknown]
         plural = 's' if len(unknown) > 1 else ''
         raise FabricError('unknown keyword argument%s of the lookup: %s' % (plural, ', '.join(hints)))
 

@@ -18,7 +18,7 @@ import typing as t
 from urllib.parse import urlsplit
 
 from .._errors import FabricError
-from .._text import shown
+from .._text import did_you_mean, shown
 from .schema import CLOUD_PATTERN, ID_PATTERN, ID_RULE, REGION_PATTERN, SESSION_STATUSES
 
 
@@ -110,7 +110,8 @@ def statuses(value: t.Any) -> tuple[str | None, ...]:
             raise FabricError('status holds an empty entry: list statuses among %s, or leave the option out'
                               ' (omit) to list every status' % ', '.join(SESSION_STATUSES))
         if status not in SESSION_STATUSES:
-            raise FabricError('status must be one or more of %s, got %s' % (', '.join(SESSION_STATUSES), shown(status)))
+            raise FabricError('status must be one or more of %s, got %s%s' % (
+                ', '.join(SESSION_STATUSES), shown(status), did_you_mean(status, SESSION_STATUSES)))
     return tuple(dict.fromkeys(value))
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from .._config.checks import number
 from .._config.schema import SESSION_STATUSES, WAIT_SLEEP_MAX, WAIT_TIMEOUT_MAX
 from .._errors import FabricError
-from .._text import SHOWN_CHARS, shown
+from .._text import SHOWN_CHARS, did_you_mean, shown
 from .result import SessionListing
 
 # Statuses a session never leaves.
@@ -76,8 +76,9 @@ def wait_settings(workspace_id: str, session_id: str | None, statuses: t.Sequenc
         raise FabricError('wait_status must name at least one status out of %s' % ', '.join(SESSION_STATUSES))
     unknown = [status for status in statuses if status not in SESSION_STATUSES]
     if unknown:
-        raise FabricError('wait_status must name statuses out of %s, got %s'
-                          % (', '.join(SESSION_STATUSES), ', '.join(map(str, unknown))))
+        raise FabricError('wait_status must name statuses out of %s, got %s%s'
+                          % (', '.join(SESSION_STATUSES), ', '.join(map(str, unknown)),
+                             did_you_mean(unknown[0], SESSION_STATUSES)))
     for name, is_set in (conflicts or {}).items():
         if is_set:
             raise FabricError('wait_status cannot be combined with %s: the wait reads the status of the session'

@@ -28,6 +28,7 @@ from .._config.specs import module_argument_spec
 from .._config.types import Config
 from .._errors import FabricError
 from .._redact import Redactor
+from .._text import did_you_mean
 
 SOURCE_NAME = 'dataarts.fabric.session_events'
 # Options of the module a watch cannot honour: a capped listing would report the sessions it cut off as
@@ -53,11 +54,14 @@ def source_argument_spec() -> dict[str, dict[str, t.Any]]:
 
 
 def _validated(params: dict[str, t.Any]) -> dict[str, t.Any]:
-    result = ArgumentSpecValidator(source_argument_spec()).validate(params)
+    spec = source_argument_spec()
+    result = ArgumentSpecValidator(spec).validate(params)
     if result.error_messages:
         message = result.errors.msg
         if isinstance(result.errors[0], UnsupportedError):
-            message = 'Unsupported parameters for (%s) event source: %s' % (SOURCE_NAME, message)
+            hints = ''.join('; %s%s' % (name, did_you_mean(name, spec)) for name in sorted(params)
+                            if name not in spec and did_you_mean(name, spec))
+            message = 'Unsupported parameters for (%s) event source: %s%s' % (SOURCE_NAME, message, hints)
         raise FabricError(message)
     return result.validated_parameters
 

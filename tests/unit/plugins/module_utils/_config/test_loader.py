@@ -144,6 +144,12 @@ def test_empty_connection_strings_count_as_unset():
     assert config.connection.credentials.kind == 'aksk'
 
 
+def test_a_misspelt_status_is_named_with_the_closest_one():
+    assert error_for(status=['FAIL', 'RUNING']).endswith("got 'RUNING' (did you mean RUNNING?)")
+    assert error_for(status=['running']).endswith("got 'running' (did you mean RUNNING?)")
+    assert error_for(status=['zzz']).endswith("got 'zzz'")
+
+
 def test_repeated_statuses_are_queried_once():
     assert validate_params(params(status=['FAIL', 'RUNNING', 'FAIL'])).query.statuses == ('FAIL', 'RUNNING')
 

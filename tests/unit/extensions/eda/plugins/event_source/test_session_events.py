@@ -207,6 +207,13 @@ def test_unsupported_and_source_only_arguments(emu):
         watch_settings(source_args(emu, workspace_id=[]))
 
 
+def test_a_misspelt_argument_is_named_with_the_closest_one(emu):
+    with pytest.raises(FabricError) as caught:
+        watch_settings(source_args(emu, intervall=5, anounce_existing=True))
+    assert str(caught.value).endswith('; anounce_existing (did you mean announce_existing?)'
+                                      '; intervall (did you mean interval?)')
+
+
 def test_defaults_lists_and_the_rulebook_own_argument(emu):
     settings = watch_settings(dict(source_args(emu, workspace_id=['w1', 'w2', 'w1']), eda_feedback_queue=object()))
     assert settings.workspace_ids == ('w1', 'w2')
