@@ -228,9 +228,15 @@ class Transport:
         if isinstance(error, (requests.exceptions.SSLError, requests.exceptions.InvalidURL,
                               requests.exceptions.InvalidHeader)):
             return False
+        found = list(causes(error))
         # a failed DNS look-up will not change within seconds
-        if any(isinstance(cause, socket.gaierror) for cause in causes(error)):
+        if any(isinstance(cause, socket.gaierror) for cause in found):
             return False
+        if isinstance(error, requests.exceptions.ProxyError):
+            # the proxy answered (a refused CONNECT is an answer, as urllib3 also sees it): only a proxy that
+            # could not be reached may be tried again
+            return any(isinstance(cause, (ConnectionRefusedError, ConnectionResetError, socket.timeout))
+                       for cause in found)
         return isinstance(error, (requests.exceptions.ConnectionError, requests.exceptions.Timeout))
 
     def _failure(self, method: str, url: str, attempt: _Attempt, seconds: float, option: str) -> FabricError | None:

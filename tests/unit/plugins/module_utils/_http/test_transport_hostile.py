@@ -192,3 +192,13 @@ def test_total_timeout_cuts_an_attempt_that_would_outlast_it():
         error = failure(server, retries=3, timeout=30, total_timeout=1)
     assert 'total_timeout of 1 second' in str(error) or 'timed out after' in str(error)
     assert len(server.requests) <= 2
+
+
+def test_a_proxy_that_refuses_the_tunnel_is_not_asked_again():
+    """A refused CONNECT is the proxy's answer: retrying it only repeats it (a proxy that is down is retried)."""
+    with ScriptedServer([answer(405, 'Method Not Allowed', [], b'')]) as proxy:
+        with make_client('https://fabric.example.test', TokenIdentity(TOKEN), retries=3, backoff=0,
+                         proxy=proxy.url) as client, pytest.raises(FabricError) as caught:
+            client.get_json(PATH, QUERY)
+        assert len(proxy.requests) == 1 and proxy.requests[0].startswith(b'CONNECT fabric.example.test:443')
+    assert 'failed at the proxy' in str(caught.value) and client.retry_events == []
