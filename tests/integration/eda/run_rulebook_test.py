@@ -14,7 +14,10 @@ kind of event must come; the rulebook's last rule ends the run with its ``shutdo
 short run checks that an invalid argument stops the source with the module's message. Then the shipped
 extensions/eda/rulebooks/session_failed.yml runs as its comments tell a user to (from its folder, --print-events),
 with only fabric_endpoint set: a session turning FAIL and one appearing FAIL must each run its playbook; and with
-only fabric_region set, the region must reach the source.
+only fabric_region set, the region must reach the source. Last, every rulebook the docs and the event source's
+EXAMPLES show (found as tests/integration/targets/fabric_examples finds examples; its claims.yml names this test as
+the one that runs them) runs from that folder against the emulator: a session turning FAIL must be an event, and
+must run the playbook of a rulebook that runs one.
 
     python3 tests/integration/eda/run_rulebook_test.py --junit build/test-results/eda/junit.xml
 
@@ -480,6 +483,85 @@ def check_shipped_rulebook(results: Results, venv: str, collections: str, env: d
                   and 'is undefined' not in output, 'exit code %s; %s' % (code, output[-2000:]))
 
 
+# --- the rulebooks the docs and the event source's EXAMPLES show (fabric_examples/claims.yml: run_by) --------
+
+EXAMPLES_TARGET = os.path.join(REPO, 'tests', 'integration', 'targets', 'fabric_examples')
+THIS_TEST = 'tests/integration/eda/run_rulebook_test.py'
+EXAMPLE_WORKSPACE = 'ws-rulebook-example'  # the workspace of an example that takes it from fabric_workspace_ids
+EXAMPLE_ENDPOINT = {'id': '0470d220-aaaa-410e-a417-0d69a0215683', 'name': 'etl'}
+SOURCE = 'dataarts.fabric.session_events'
+
+
+def _example_rulebook(rulebook: dict[str, t.Any], url: str) -> tuple[dict[str, t.Any], list[str]]:
+    """The rulebook pointed at the emulator (endpoint instead of region, a 1 s interval), and the workspace IDs it
+    names literally."""
+    rulebook = json.loads(json.dumps(rulebook))
+    workspaces: list[str] = []
+    for source in rulebook['sources']:
+        args = source.get(SOURCE)
+        if not isinstance(args, dict):
+            continue
+        args.pop('region', None)
+        args.update(endpoint=url, interval=1)
+        ids = args.get('workspace_id')
+        ids = ids if isinstance(ids, list) else [ids]
+        workspaces += [value for value in ids if isinstance(value, str) and '{{' not in value]
+    return rulebook, workspaces
+
+
+def _runs_playbooks(rulebook: dict[str, t.Any]) -> bool:
+    return 'run_playbook' in json.dumps(rulebook.get('rules'))
+
+
+def check_rulebook_examples(results: Results, venv: str, collections: str, env: dict[str, str],
+                            emulator: Emulator) -> None:
+    """Each rulebook of the docs and of the event source's EXAMPLES, from the shipped rulebooks folder (their
+    playbooks/ is there): a session of the workspace it watches, on the endpoint the examples name, turns FAIL;
+    the event must be printed and a rulebook that runs a playbook must run it."""
+    sys.path.insert(0, EXAMPLES_TARGET)
+    import yaml  # ansible-rulebook's venv has it  # pylint: disable=import-outside-toplevel
+    from examples_found import find_examples  # pylint: disable=import-error,import-outside-toplevel
+    with open(os.path.join(EXAMPLES_TARGET, 'claims.yml'), encoding='utf-8') as handle:
+        claims = yaml.safe_load(handle)
+    rulebooks = shipped_dir(collections)
+    examples = [example for example in find_examples(Path(REPO)) if example.kind == 'rulebook']
+    results.check('the docs and the EXAMPLES show rulebooks (%d found)' % len(examples), len(examples) >= 1)
+    for number, example in enumerate(examples):
+        name = 'rulebook example %r of %s' % (example.key, example.source)
+        if claims.get(example.source, {}).get(example.key, {}).get('run_by') != THIS_TEST:
+            results.check(name, False, 'its claim in fabric_examples/claims.yml must be run_by: ' + THIS_TEST)
+            continue
+        rulebook, literal = _example_rulebook(example.body, emulator.url)
+        emulator.control('DELETE', '/faults')
+        for workspace_id in literal + [EXAMPLE_WORKSPACE]:
+            emulator.control('PUT', '/workspaces/' + workspace_id, {'sessions': [
+                {'session_id': 's-will-fail', 'status': 'RUNNING', 'endpoint_info': EXAMPLE_ENDPOINT},
+                {'session_id': 's-waiting', 'status': 'WAITING', 'endpoint_info': EXAMPLE_ENDPOINT}]})
+            # after the first poll whatever the statuses it lists (at most five requests): the change is seen
+            emulator.control('POST', '/faults', {'kind': 'transition', 'workspace_id': workspace_id,
+                                                 'session_id': 's-will-fail', 'to': 'FAIL', 'after': 8})
+        path = os.path.join(rulebooks, 'example-%d.yml' % number)
+        with open(path, 'w', encoding='utf-8') as handle:
+            json.dump([rulebook], handle)
+        wants_playbook = _runs_playbooks(rulebook)
+        seen = {'event': False, 'playbook': not wants_playbook, 'error': False}
+
+        def on_line(line: str, seen: dict[str, bool] = seen) -> bool:
+            seen['event'] = seen['event'] or 'session_status_changed' in line  # --print-events
+            seen['playbook'] = seen['playbook'] or 'Session s-will-fail of workspace' in line
+            seen['error'] = seen['error'] or bool(re.search(r'Source error|Error calling action', line))
+            return seen['error'] or (seen['event'] and seen['playbook'])
+
+        command = [os.path.join(venv, 'bin', 'ansible-rulebook'), '-i', '../../../examples/inventory.yml',
+                   '-r', os.path.basename(path), '--vars', 'vars.yml', '--print-events']
+        with open(os.path.join(rulebooks, 'vars.yml'), 'w', encoding='utf-8') as handle:
+            json.dump({'fabric_endpoint': emulator.url, 'fabric_workspace_ids': [EXAMPLE_WORKSPACE]}, handle)
+        _code, output = watch(command, rulebooks, env, on_line, 90)
+        results.check('%s: the session turning FAIL is an event%s' % (
+            name, ' and runs its playbook' if wants_playbook else ''),
+            seen['event'] and seen['playbook'] and not seen['error'], output[-3000:])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
     parser.add_argument('--junit', help='write a JUnit XML file here')
@@ -508,6 +590,7 @@ def main() -> int:
         results.check('an invalid argument stops the source at start with the module\'s message',
                       code not in (0, None) and INVALID_MESSAGE in output, 'exit code %s; %s' % (code, output[-2000:]))
         check_shipped_rulebook(results, options.venv, collections, env, emulator)
+        check_rulebook_examples(results, options.venv, collections, env, emulator)
     except Stop as exc:
         results.check('prerequisites', False, str(exc))
     except (OSError, subprocess.CalledProcessError) as exc:
