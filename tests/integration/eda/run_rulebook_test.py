@@ -513,6 +513,20 @@ def _runs_playbooks(rulebook: dict[str, t.Any]) -> bool:
     return 'run_playbook' in json.dumps(rulebook.get('rules'))
 
 
+def _reaction_watch(wants_playbook: bool) -> tuple[dict[str, bool], t.Callable[[str], bool]]:
+    """What a rulebook example's output showed so far, and the line callback of watch() that fills it in (it stops
+    the run once the reaction came, or an error)."""
+    seen = {'event': False, 'playbook': not wants_playbook, 'error': False}
+
+    def on_line(line: str) -> bool:
+        seen['event'] = seen['event'] or 'session_status_changed' in line  # --print-events
+        seen['playbook'] = seen['playbook'] or 'Session s-will-fail of workspace' in line
+        seen['error'] = seen['error'] or bool(re.search(r'Source error|Error calling action', line))
+        return seen['error'] or (seen['event'] and seen['playbook'])
+
+    return seen, on_line
+
+
 def check_rulebook_examples(results: Results, venv: str, collections: str, env: dict[str, str],
                             emulator: Emulator) -> None:
     """Each rulebook of the docs and of the event source's EXAMPLES, from the shipped rulebooks folder (their
@@ -544,14 +558,7 @@ def check_rulebook_examples(results: Results, venv: str, collections: str, env: 
         with open(path, 'w', encoding='utf-8') as handle:
             json.dump([rulebook], handle)
         wants_playbook = _runs_playbooks(rulebook)
-        seen = {'event': False, 'playbook': not wants_playbook, 'error': False}
-
-        def on_line(line: str, seen: dict[str, bool] = seen) -> bool:
-            seen['event'] = seen['event'] or 'session_status_changed' in line  # --print-events
-            seen['playbook'] = seen['playbook'] or 'Session s-will-fail of workspace' in line
-            seen['error'] = seen['error'] or bool(re.search(r'Source error|Error calling action', line))
-            return seen['error'] or (seen['event'] and seen['playbook'])
-
+        seen, on_line = _reaction_watch(wants_playbook)
         command = [os.path.join(venv, 'bin', 'ansible-rulebook'), '-i', '../../../examples/inventory.yml',
                    '-r', os.path.basename(path), '--vars', 'vars.yml', '--print-events']
         with open(os.path.join(rulebooks, 'vars.yml'), 'w', encoding='utf-8') as handle:

@@ -46,8 +46,8 @@ class ExampleError(Exception):
 def plugin_examples_text(path: Path) -> str | None:
     """The EXAMPLES string of a plugin file, or None when it has none."""
     for node in ast.parse(path.read_text(encoding='utf-8')).body:
-        if (isinstance(node, ast.Assign) and any(isinstance(target, ast.Name) and target.id == 'EXAMPLES'
-                                                  for target in node.targets)):
+        names = [target.id for target in getattr(node, 'targets', []) if isinstance(target, ast.Name)]
+        if isinstance(node, ast.Assign) and 'EXAMPLES' in names:
             return ast.literal_eval(node.value)
     return None
 
