@@ -54,7 +54,7 @@ JAVA_MIN = 17
 TOKEN = 'eda-secret-token-7f3a9c'
 WORKSPACE = 'ws-eda'
 RUN_TIMEOUT = 150
-COPY_IGNORE = shutil.ignore_patterns('.git', '.venv', '.venv-*', 'build', 'output', '__pycache__', '*.pyc',
+COPY_IGNORE = shutil.ignore_patterns('.git', '.nox', '.venv', '.venv-*', 'build', 'output', '__pycache__', '*.pyc',
                                      '.pytest_cache', '.hypothesis', '*.tar.gz')
 
 RULEBOOK = """\

@@ -251,11 +251,12 @@ def task_checks(groups: list[list[Example]], done: list[dict[str, t.Any]],
     for number, (group, did) in enumerate(zip(groups, done)):
         ref = "examples.tasks[%d]" % number
         for index, example in enumerate(group):
-            values = {name: '{{ %s.vars[%r] }}' % (ref, name) for name in did['vars']}
+            # a variable the examples left unset (or null) stays undefined: `is not defined` on every core line
+            values = {name: '{{ %s.vars[%r] }}' % (ref, name) for name, value in did['vars'].items() if value is not None}
             values.update(outcome="{{ %s.outcome['%d'] | default('not run') }}" % (ref, index),
                           failure="{{ %s.failure['%d'] | default('') }}" % (ref, index))
             register = to_emulator(example.body).get('register') or 'example_result_%d' % index
-            if register in did['vars']:
+            if register in values:
                 values['result'] = values[register]
             checks.append(task_claim(example, claims[example.source][example.key], values))
     return checks
