@@ -99,22 +99,33 @@ def _build(session: nox.Session, root: Path, bin_dir: Path, out: Path) -> Path:
 
 def _install(session: nox.Session, bin_dir: Path, tarball: Path, collections: Path) -> None:
     """Install the tarball beside ``collections``, then move it into place (the old one out of the way first)."""
-    new = Path(tempfile.mkdtemp(prefix='.collections-new-', dir=collections.parent))
+    new = Path(tempfile.mkdtemp(prefix='.collections-new-%d-' % os.getpid(), dir=collections.parent))
     session.run(str(bin_dir / 'ansible-galaxy'), 'collection', 'install', '--offline', '-p', str(new), str(tarball),
                 external=True, env={'ANSIBLE_COLLECTIONS_PATH': str(new)})
-    old = collections.parent / ('.collections-old-%d' % os.getpid())
+    old = collections.parent / ('.collections-old-%d-x' % os.getpid())
     if collections.exists():
         collections.rename(old)
     new.rename(collections)
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _remove_leftovers(venv: Path, keep: Path) -> None:
-    """What an interrupted demo left (its build, a half-made install): nobody else uses them under the exclusive
-    lock."""
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_leftovers(venv: Path) -> None:
+    """What a demo that was interrupted left (its build, a half-made install): the name holds its PID. A demo that
+    still runs (waiting for the lock, say) keeps its own."""
     for pattern in ('.build-*', '.collections-new-*', '.collections-old-*'):
         for path in venv.glob(pattern):
-            if path != keep:
+            pid = path.name.split('-')[-2] if path.name.count('-') >= 2 else ''
+            if not pid.isdigit() or not _alive(int(pid)):
                 shutil.rmtree(path, ignore_errors=True)
 
 
@@ -141,13 +152,13 @@ def prepared(session: nox.Session, venv: Path, python: Path, requirements: list[
     venv.mkdir(parents=True, exist_ok=True)
     collections = venv / 'collections'
     with open(venv / '.lock', 'a+', encoding='utf-8') as lock, \
-            tempfile.TemporaryDirectory(prefix='.build-', dir=venv) as scratch:
+            tempfile.TemporaryDirectory(prefix='.build-%d-' % os.getpid(), dir=venv) as scratch:
         _lock(lock, fcntl.LOCK_SH, 'updating .venv/demo')
         tarball = _build(session, root, venv / 'bin', Path(scratch)) if _venv_ready(venv, requirements) else None
         if tarball is None or not _installed_is(collections, tarball):
             fcntl.flock(lock, fcntl.LOCK_UN)
             _lock(lock, fcntl.LOCK_EX, 'using .venv/demo (this one updates it next)')
-            _remove_leftovers(venv, keep=Path(scratch))
+            _remove_leftovers(venv)
             bin_dir = make_venv(session, venv, python, requirements)
             tarball = tarball or _build(session, root, bin_dir, Path(scratch))
             if not _installed_is(collections, tarball):  # the other demo may have installed it meanwhile

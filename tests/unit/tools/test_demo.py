@@ -13,7 +13,10 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import os
 import pathlib
+import subprocess
+import sys
 import tarfile
 import threading
 
@@ -119,3 +122,15 @@ def test_an_unchanged_collection_runs_beside_the_running_demo(tmp_path):
     one.join(10)
     assert done == [True, True]
     assert _installed(tmp_path) == files
+
+
+def test_only_what_an_ended_demo_left_is_removed(tmp_path):
+    ended = subprocess.run([sys.executable, '-c', 'import os; print(os.getpid())'], capture_output=True, text=True,
+                           check=True)
+    mine = tmp_path / ('.build-%d-abc' % os.getpid())  # a demo that still runs (it may be waiting for the lock)
+    left = [tmp_path / ('.build-%s-abc' % ended.stdout.strip()),
+            tmp_path / ('.collections-new-%s-def' % ended.stdout.strip())]
+    for path in [mine] + left:
+        path.mkdir()
+    demo._remove_leftovers(tmp_path)  # pylint: disable=protected-access
+    assert mine.is_dir() and not any(path.exists() for path in left)
