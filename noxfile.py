@@ -11,6 +11,7 @@ docsite checks. `make test` runs them all through hacking/run_tests.py; one by h
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import sys
@@ -41,6 +42,8 @@ INTEGRATION_REQUIREMENTS = 'tests/integration/requirements.txt'  # requests, for
 
 nox.options.default_venv_backend = 'venv'
 nox.options.reuse_venv = 'yes'
+# The sessions make venvs with venv, never with uv: nox's note that it looked for uv and found none is noise.
+logging.getLogger('nox').addFilter(lambda record: record.getMessage() != 'uv binary not found.')
 pythons.put_real_pythons_on_path(ROOT / '.venv' / 'python-links')
 antsibull_nox.load_antsibull_nox_toml()
 
@@ -159,18 +162,21 @@ def docsite_session(session: nox.Session) -> None:
 @nox.session(name='demo', venv_backend='none', default=False)
 def demo_session(session: nox.Session) -> None:
     """The venv .venv/demo (kept for the user), the collection built and installed into .venv/demo/collections,
-    examples/demo.yml against the emulator with .venv/demo/ansible.cfg, then the next steps."""
+    examples/demo.yml against the emulator with .venv/demo/ansible.cfg, then the next steps. Two at once both work
+    (hacking/demo.py: a lock, and an install that is moved into place)."""
     python = pythons.find_python(TOOLS_PYTHON)
     if python is None:
         session.error('no Python %s found' % TOOLS_PYTHON)
-    venv = ROOT / '.venv' / 'demo'
-    bin_dir = demo.make_venv(session, venv, python, [REQUIREMENTS / 'ansible-2.19.txt', ROOT / INTEGRATION_REQUIREMENTS])
-    collections = release_checks.build_and_install(session, ROOT, venv, bin_dir)
-    config = demo.write_config(venv / 'ansible.cfg', collections, ROOT / 'examples' / 'inventory.yml')
-    with emulator_process.running(EMULATOR, python=str(bin_dir / 'python')) as url:
-        session.run(str(bin_dir / 'ansible-playbook'), 'examples/demo.yml', external=True, env={
-            'DATAARTS_FABRIC_ENDPOINT': url, 'DATAARTS_FABRIC_AUTH_TOKEN': release_checks.EMULATOR_TOKEN,
-            'ANSIBLE_CONFIG': str(config)})
+    requirements = [REQUIREMENTS / 'ansible-2.19.txt', ROOT / INTEGRATION_REQUIREMENTS, REQUIREMENTS / 'demo.txt']
+    try:
+        with demo.prepared(session, ROOT / '.venv' / 'demo', python, requirements, ROOT,
+                           ROOT / 'examples' / 'inventory.yml') as (bin_dir, config):
+            with emulator_process.running(EMULATOR, python=str(bin_dir / 'python')) as url:
+                session.run(str(bin_dir / 'ansible-playbook'), 'examples/demo.yml', external=True, env={
+                    'DATAARTS_FABRIC_ENDPOINT': url, 'DATAARTS_FABRIC_AUTH_TOKEN': release_checks.EMULATOR_TOKEN,
+                    'ANSIBLE_CONFIG': str(config)})
+    except demo.DemoError as exc:
+        session.error(str(exc))
     print(demo.NEXT_STEPS.read_text(encoding='utf-8'), flush=True)
 
 

@@ -115,6 +115,10 @@ from ansible_collections.dataarts.fabric.plugins.plugin_utils.lookup_options imp
 
 display = Display()
 
+NO_TERMS = ('no workspace to list: give one or more workspace IDs as terms, for example'
+            " query('dataarts.fabric.fabric_sessions', 'my-workspace-id', status='FAIL')"
+            " (a list variable: query('dataarts.fabric.fabric_sessions', *workspace_ids))")
+
 
 def _counts(workspace_id, result):
     """One workspace's counts, as count_only returns them: the result without its (empty) sessions."""
@@ -128,6 +132,9 @@ class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         if not HAS_REQUESTS:
             raise AnsibleLookupError(missing_required_lib('requests'))
+        if not terms:
+            # An empty answer would look like a workspace without sessions: say what is missing instead.
+            raise AnsibleLookupError(NO_TERMS)
 
         def work(config, client):
             queries = [SessionQuery.for_workspace(term, config.query) for term in terms]

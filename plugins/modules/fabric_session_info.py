@@ -95,6 +95,12 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ fabric.counts.RUNNING }} of {{ fabric.total }} sessions are running"
 
+- name: Show how many running sessions each SQL endpoint has, by endpoint name (from the listing above)
+  vars:
+    per_endpoint: "{{ fabric.sessions | selectattr('status', 'eq', 'RUNNING') | groupby('endpoint_info.name') }}"
+  ansible.builtin.debug:
+    msg: "{{ dict(per_endpoint | map('first') | zip(per_endpoint | map('last') | map('length'))) }}"
+
 - name: Failed or still-creating sessions of one SQL endpoint, signed with AK/SK
   dataarts.fabric.fabric_session_info:
     region: cn-north-4
@@ -138,22 +144,31 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ started.wait.final_status }} after {{ started.wait.polls }} polls"
 
-- name: Set the connection once for every task of the collection
+- name: Set the connection once for every task of the collection, and gate a deployment on the workspace
   module_defaults:
     group/dataarts.fabric.fabric:
       endpoint: https://fabric.cn-north-4.myhuaweicloud.com
       auth_token: "{{ iam_token }}"
   block:
+    # counts only count what was asked for: a listing filtered on RUNNING has FAIL 0 whatever the workspace holds.
+    # Without status, count_only counts every status (one small request each) and lists no session.
+    - name: Count the sessions of the workspace per status
+      dataarts.fabric.fabric_session_info:
+        workspace_id: 8f3b7a4e-1c2d-4e5f-9a0b-1c2d3e4f5a6b
+        count_only: true
+      register: gate
+
+    - name: Stop here when any session failed
+      ansible.builtin.assert:
+        that: gate.counts.FAIL == 0
+        fail_msg: "{{ gate.counts.FAIL }} session(s) in FAIL: not deploying"
+
     - name: The first 50 running sessions
       dataarts.fabric.fabric_session_info:
         workspace_id: 8f3b7a4e-1c2d-4e5f-9a0b-1c2d3e4f5a6b
         status: RUNNING
         max_results: 50
       register: running
-
-    - name: Fail when any session failed
-      ansible.builtin.assert:
-        that: running.counts.FAIL == 0
 """
 
 RETURN = r"""

@@ -37,6 +37,19 @@ def write_atomic(path: str, text: str) -> None:
         raise
 
 
+def remove_if_holds(path: str | None, text: str) -> None:
+    """Remove a port or URL file this emulator wrote, unless something else has replaced it since."""
+    if not path:
+        return
+    try:
+        with open(path, encoding="utf-8") as handle:
+            if handle.read() != text:
+                return
+        os.unlink(path)
+    except OSError:
+        pass
+
+
 def _workspace_arg(text: str) -> tuple[str, int]:
     ws_id, sep, count = text.partition("=")
     if not sep or not ID_RE.match(ws_id) or not count.isdigit():
@@ -77,8 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Local emulator of the DataArts Fabric SQL session list API (with a control API under /_emulator/).")
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port (default 0: a free port)")
-    parser.add_argument("--port-file", help="write the port number to this file once listening")
-    parser.add_argument("--url-file", help="write the base URL to this file once listening")
+    parser.add_argument("--port-file", help="write the port number to this file once listening (removed on exit)")
+    parser.add_argument("--url-file", help="write the base URL to this file once listening (removed on exit)")
     parser.add_argument("--lifetime", type=float, default=3600, help="stop after this many seconds (default 3600; 0: never)")
     parser.add_argument("--token", action="append", help="accepted X-Auth-Token (repeatable; default emulator-token)")
     parser.add_argument("--forbidden-token", action="append", default=[], help="X-Auth-Token answered with 403 (repeatable)")
@@ -139,18 +152,25 @@ def main(argv: t.Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    written: list[tuple[str, str]] = []
+    expired = False
     try:
-        if args.port_file:
-            write_atomic(args.port_file, "%d\n" % emulator.port)
-        if args.url_file:
-            write_atomic(args.url_file, url + "\n")
+        for path, text in ((args.port_file, "%d\n" % emulator.port), (args.url_file, url + "\n")):
+            if path:
+                write_atomic(path, text)
+                written.append((path, text))
         if not args.quiet:
             sys.stdout.write("fabric-emulator listening on %s\n" % url)
             sys.stdout.flush()
         while not stop.is_set() and not emulator.stopped.is_set():
             stop.wait(0.2)
+        expired = not stop.is_set()
     finally:
         emulator.stop()
+        # A stopped emulator leaves no file saying where it listens (a script would take it for a running one).
+        for path, text in written:
+            remove_if_holds(path, text)
     if not args.quiet:
-        sys.stderr.write("fabric-emulator stopped\n")
+        sys.stderr.write("fabric-emulator stopped%s\n" % (" (its --lifetime of %g s ended)" % args.lifetime
+                                                          if expired else ""))
     return 0

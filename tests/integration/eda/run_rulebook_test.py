@@ -11,7 +11,13 @@ the collection into a temporary collections path, starts the emulator, and runs 
 this script reads the events ansible-rulebook prints and changes the emulator's sessions step by step (a
 status transition, a new session, a failing service, a session closing, a session deleted), so that every
 kind of event must come; the rulebook's last rule ends the run with its ``shutdown`` action. A second,
-short run checks that an invalid argument stops the source with the module's message.
+short run checks that an invalid argument stops the source with the module's message. Then the shipped
+extensions/eda/rulebooks/session_failed.yml runs as its comments tell a user to (from its folder, --print-events),
+with only fabric_endpoint set: a session turning FAIL and one appearing FAIL must each run its playbook; and with
+only fabric_region set, the region must reach the source. Last, every rulebook the docs and the event source's
+EXAMPLES show (found as tests/integration/targets/fabric_examples finds examples; its claims.yml names this test as
+the one that runs them) runs from that folder against the emulator: a session turning FAIL must be an event, and
+must run the playbook of a rulebook that runs one.
 
     python3 tests/integration/eda/run_rulebook_test.py --junit build/test-results/eda/junit.xml
 
@@ -48,7 +54,7 @@ JAVA_MIN = 17
 TOKEN = 'eda-secret-token-7f3a9c'
 WORKSPACE = 'ws-eda'
 RUN_TIMEOUT = 150
-COPY_IGNORE = shutil.ignore_patterns('.git', '.venv', '.venv-*', 'build', 'output', '__pycache__', '*.pyc',
+COPY_IGNORE = shutil.ignore_patterns('.git', '.nox', '.venv', '.venv-*', 'build', 'output', '__pycache__', '*.pyc',
                                      '.pytest_cache', '.hypothesis', '*.tar.gz')
 
 RULEBOOK = """\
@@ -287,17 +293,35 @@ class Script:
 def run_rulebook(venv: str, work: str, env: dict[str, str], rulebook: str, variables: dict[str, t.Any],
                  on_events: t.Callable[[list[dict[str, t.Any]]], None] | None = None,
                  timeout: float = RUN_TIMEOUT) -> tuple[int | None, str, list[dict[str, t.Any]]]:
-    """Run ansible-rulebook, feeding the events printed so far to ``on_events``; (exit code or None when it
-    had to be killed, the whole output, the events)."""
+    """Run the rulebook text with the test's inventory and playbook, feeding the events printed so far to
+    ``on_events``; (exit code or None when it had to be killed, the whole output, the events)."""
     paths = {}
     for name, text in (('rulebook.yml', rulebook), ('inventory.yml', INVENTORY), ('playbook.yml', PLAYBOOK),
                        ('vars.yml', json.dumps(variables))):
         paths[name] = os.path.join(work, name)
         with open(paths[name], 'w', encoding='utf-8') as handle:
             handle.write(text)
+    events: list[dict[str, t.Any]] = []
+
+    def on_line(line: str) -> bool:
+        event = events_in(line)
+        if event is not None:
+            events.append(event)
+            if on_events is not None:
+                on_events(events)
+        return False
+
     command = [os.path.join(venv, 'bin', 'ansible-rulebook'), '-i', paths['inventory.yml'], '-r', paths['rulebook.yml'],
                '--vars', paths['vars.yml']]
-    process = subprocess.Popen(command, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    code, output = watch(command, work, env, on_line, timeout)
+    return code, output, events
+
+
+def watch(command: list[str], cwd: str, env: dict[str, str], on_line: t.Callable[[str], bool],
+          timeout: float) -> tuple[int | None, str]:
+    """Run ``command`` until it ends, ``on_line`` returns True for a line of its output (it is then stopped with
+    SIGTERM) or ``timeout`` passes; (exit code, None when it had to be killed or stopped, the whole output)."""
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                stdin=subprocess.DEVNULL, text=True, errors='replace')
     lines: queue.Queue[str | None] = queue.Queue()
 
@@ -308,31 +332,29 @@ def run_rulebook(venv: str, work: str, env: dict[str, str], rulebook: str, varia
 
     threading.Thread(target=read, daemon=True).start()
     output: list[str] = []
-    events: list[dict[str, t.Any]] = []
+    stopped = False
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=0.5)
-        except queue.Empty:
-            continue
-        if line is None:
-            break
-        output.append(line)
-        event = events_in(line)
-        if event is not None:
-            events.append(event)
-            if on_events is not None:
-                on_events(events)
-    if process.poll() is None and lines.empty():
+    try:
+        while time.monotonic() < deadline and not stopped:
+            try:
+                line = lines.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if line is None:
+                break
+            output.append(line)
+            stopped = on_line(line)
+    finally:
+        if stopped:
+            process.terminate()
         try:
             process.wait(5)
         except subprocess.TimeoutExpired:
-            pass
-    code = process.poll()
-    if code is None:
-        process.kill()
-        process.wait()
-    return code, ''.join(output), events
+            process.kill()
+            process.wait()
+            stopped = True
+    code = None if stopped else process.returncode
+    return code, ''.join(output)
 
 
 def change_events(events: list[dict[str, t.Any]]) -> list[tuple[str, str | None, t.Any, t.Any]]:
@@ -384,6 +406,169 @@ def check_main_run(results: Results, code: int | None, output: str, events: list
     results.check('the token (from DATAARTS_FABRIC_AUTH_TOKEN) appears nowhere in the output', TOKEN not in output)
 
 
+# --- the shipped rulebook, run as its comments tell a user to -------------------------------------------------
+
+SHIPPED_WORKSPACE = 'ws-shipped'
+
+
+def shipped_dir(collections: str) -> str:
+    return os.path.join(collections, 'ansible_collections', 'dataarts', 'fabric', 'extensions', 'eda', 'rulebooks')
+
+
+def check_shipped_variables(results: Results, rulebooks: str) -> None:
+    """vars.example.yml names (set or commented out) exactly the variables session_failed.yml reads."""
+    with open(os.path.join(rulebooks, 'session_failed.yml'), encoding='utf-8') as handle:
+        used = set(re.findall(r'\{\{\s*(fabric_\w+)', handle.read()))
+    with open(os.path.join(rulebooks, 'vars.example.yml'), encoding='utf-8') as handle:
+        documented = set(re.findall(r'^(?:# )?(fabric_\w+):', handle.read(), re.MULTILINE))
+    results.check('vars.example.yml describes every variable of session_failed.yml, and no other',
+                  used == documented and {'fabric_endpoint', 'fabric_region'} <= used,
+                  'the rulebook reads %s; vars.example.yml has %s' % (sorted(used), sorted(documented)))
+
+
+def run_shipped(venv: str, rulebooks: str, env: dict[str, str], variables: dict[str, t.Any],
+                on_line: t.Callable[[str], bool], timeout: float) -> tuple[int | None, str]:
+    """session_failed.yml from its own folder with the documented command line and a vars.yml of ``variables``."""
+    with open(os.path.join(rulebooks, 'vars.yml'), 'w', encoding='utf-8') as handle:
+        json.dump(variables, handle)
+    command = [os.path.join(venv, 'bin', 'ansible-rulebook'), '-i', '../../../examples/inventory.yml',
+               '-r', 'session_failed.yml', '--vars', 'vars.yml', '--print-events']
+    return watch(command, rulebooks, env, on_line, timeout)
+
+
+def shipped_report(session_id: str) -> str:
+    """The start of the line playbooks/handle_failed_session.yml prints for a failed session."""
+    return 'Session %s of workspace %s failed' % (session_id, SHIPPED_WORKSPACE)
+
+
+def check_shipped_rulebook(results: Results, venv: str, collections: str, env: dict[str, str],
+                           emulator: Emulator) -> None:
+    """With only fabric_endpoint set: a session that turns FAIL, then one that appears FAIL, each run the playbook."""
+    rulebooks = shipped_dir(collections)
+    check_shipped_variables(results, rulebooks)
+    emulator.control('PUT', '/workspaces/' + SHIPPED_WORKSPACE, {'sessions': [
+        {'session_id': 's-steady', 'status': 'RUNNING'}, {'session_id': 's-doomed', 'status': 'RUNNING'}]})
+    # The first poll lists the four statuses a session can leave (four requests): s-doomed turns FAIL after it,
+    # so that the second poll sees the change (the first only learns the sessions).
+    emulator.control('POST', '/faults', {'kind': 'transition', 'workspace_id': SHIPPED_WORKSPACE,
+                                         'session_id': 's-doomed', 'to': 'FAIL', 'after': 4})
+    seen: list[str] = []
+
+    def on_line(line: str) -> bool:
+        seen.append(line)
+        if shipped_report('s-doomed') in line:
+            # the source knows the workspace by now: a session that comes already FAIL is new to it
+            emulator.control('POST', '/workspaces/%s/sessions' % SHIPPED_WORKSPACE,
+                             {'session_id': 's-born-failed', 'status': 'FAIL'})
+        return shipped_report('s-born-failed') in line
+
+    variables = {'fabric_endpoint': emulator.url, 'fabric_workspace_ids': [SHIPPED_WORKSPACE], 'fabric_interval': 1}
+    _code, output = run_shipped(venv, rulebooks, env, variables, on_line, RUN_TIMEOUT)
+    changed = [line for line in output.splitlines() if shipped_report('s-doomed') in line]
+    results.check('session_failed.yml with only fabric_endpoint: a session turning FAIL runs its playbook',
+                  any('previous status RUNNING' in line for line in changed), output[-3000:])
+    born = [line for line in output.splitlines() if shipped_report('s-born-failed') in line]
+    results.check('session_failed.yml: a session that appears already FAIL runs its playbook',
+                  any('previous status none' in line for line in born), output[-3000:])
+    results.check('session_failed.yml: --print-events prints the events', 'session_status_changed' in output,
+                  output[-2000:])
+    results.check('session_failed.yml: the session that stayed RUNNING ran nothing',
+                  shipped_report('s-steady') not in output, output[-2000:])
+    code, output = run_shipped(venv, rulebooks, env, {'fabric_region': 'Not-A-Region',
+                                                      'fabric_workspace_ids': [SHIPPED_WORKSPACE]},
+                               lambda line: False, 60)
+    results.check('session_failed.yml with only fabric_region: the region reaches the source (its check refuses'
+                  ' this one at start)',
+                  code not in (0, None) and "region must be a region name such as cn-north-4" in output
+                  and 'is undefined' not in output, 'exit code %s; %s' % (code, output[-2000:]))
+
+
+# --- the rulebooks the docs and the event source's EXAMPLES show (fabric_examples/claims.yml: run_by) --------
+
+EXAMPLES_TARGET = os.path.join(REPO, 'tests', 'integration', 'targets', 'fabric_examples')
+THIS_TEST = 'tests/integration/eda/run_rulebook_test.py'
+EXAMPLE_WORKSPACE = 'ws-rulebook-example'  # the workspace of an example that takes it from fabric_workspace_ids
+EXAMPLE_ENDPOINT = {'id': '0470d220-aaaa-410e-a417-0d69a0215683', 'name': 'etl'}
+SOURCE = 'dataarts.fabric.session_events'
+
+
+def _example_rulebook(rulebook: dict[str, t.Any], url: str) -> tuple[dict[str, t.Any], list[str]]:
+    """The rulebook pointed at the emulator (endpoint instead of region, a 1 s interval), and the workspace IDs it
+    names literally."""
+    rulebook = json.loads(json.dumps(rulebook))
+    workspaces: list[str] = []
+    for source in rulebook['sources']:
+        args = source.get(SOURCE)
+        if not isinstance(args, dict):
+            continue
+        args.pop('region', None)
+        args.update(endpoint=url, interval=1)
+        ids = args.get('workspace_id')
+        ids = ids if isinstance(ids, list) else [ids]
+        workspaces += [value for value in ids if isinstance(value, str) and '{{' not in value]
+    return rulebook, workspaces
+
+
+def _runs_playbooks(rulebook: dict[str, t.Any]) -> bool:
+    return 'run_playbook' in json.dumps(rulebook.get('rules'))
+
+
+def _reaction_watch(wants_playbook: bool) -> tuple[dict[str, bool], t.Callable[[str], bool]]:
+    """What a rulebook example's output showed so far, and the line callback of watch() that fills it in (it stops
+    the run once the reaction came, or an error)."""
+    seen = {'event': False, 'playbook': not wants_playbook, 'error': False}
+
+    def on_line(line: str) -> bool:
+        seen['event'] = seen['event'] or 'session_status_changed' in line  # --print-events
+        seen['playbook'] = seen['playbook'] or 'Session s-will-fail of workspace' in line
+        seen['error'] = seen['error'] or bool(re.search(r'Source error|Error calling action', line))
+        return seen['error'] or (seen['event'] and seen['playbook'])
+
+    return seen, on_line
+
+
+def check_rulebook_examples(results: Results, venv: str, collections: str, env: dict[str, str],
+                            emulator: Emulator) -> None:
+    """Each rulebook of the docs and of the event source's EXAMPLES, from the shipped rulebooks folder (their
+    playbooks/ is there): a session of the workspace it watches, on the endpoint the examples name, turns FAIL;
+    the event must be printed and a rulebook that runs a playbook must run it."""
+    sys.path.insert(0, EXAMPLES_TARGET)
+    import yaml  # ansible-rulebook's venv has it  # pylint: disable=import-outside-toplevel
+    from examples_found import find_examples  # pylint: disable=import-error,import-outside-toplevel
+    with open(os.path.join(EXAMPLES_TARGET, 'claims.yml'), encoding='utf-8') as handle:
+        claims = yaml.safe_load(handle)
+    rulebooks = shipped_dir(collections)
+    examples = [example for example in find_examples(Path(REPO)) if example.kind == 'rulebook']
+    results.check('the docs and the EXAMPLES show rulebooks (%d found)' % len(examples), len(examples) >= 1)
+    for number, example in enumerate(examples):
+        name = 'rulebook example %r of %s' % (example.key, example.source)
+        if claims.get(example.source, {}).get(example.key, {}).get('run_by') != THIS_TEST:
+            results.check(name, False, 'its claim in fabric_examples/claims.yml must be run_by: ' + THIS_TEST)
+            continue
+        rulebook, literal = _example_rulebook(example.body, emulator.url)
+        emulator.control('DELETE', '/faults')
+        for workspace_id in literal + [EXAMPLE_WORKSPACE]:
+            emulator.control('PUT', '/workspaces/' + workspace_id, {'sessions': [
+                {'session_id': 's-will-fail', 'status': 'RUNNING', 'endpoint_info': EXAMPLE_ENDPOINT},
+                {'session_id': 's-waiting', 'status': 'WAITING', 'endpoint_info': EXAMPLE_ENDPOINT}]})
+            # after the first poll whatever the statuses it lists (at most five requests): the change is seen
+            emulator.control('POST', '/faults', {'kind': 'transition', 'workspace_id': workspace_id,
+                                                 'session_id': 's-will-fail', 'to': 'FAIL', 'after': 8})
+        path = os.path.join(rulebooks, 'example-%d.yml' % number)
+        with open(path, 'w', encoding='utf-8') as handle:
+            json.dump([rulebook], handle)
+        wants_playbook = _runs_playbooks(rulebook)
+        seen, on_line = _reaction_watch(wants_playbook)
+        command = [os.path.join(venv, 'bin', 'ansible-rulebook'), '-i', '../../../examples/inventory.yml',
+                   '-r', os.path.basename(path), '--vars', 'vars.yml', '--print-events']
+        with open(os.path.join(rulebooks, 'vars.yml'), 'w', encoding='utf-8') as handle:
+            json.dump({'fabric_endpoint': emulator.url, 'fabric_workspace_ids': [EXAMPLE_WORKSPACE]}, handle)
+        _code, output = watch(command, rulebooks, env, on_line, 90)
+        results.check('%s: the session turning FAIL is an event%s' % (
+            name, ' and runs its playbook' if wants_playbook else ''),
+            seen['event'] and seen['playbook'] and not seen['error'], output[-3000:])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
     parser.add_argument('--junit', help='write a JUnit XML file here')
@@ -411,6 +596,8 @@ def main() -> int:
                                              {'fabric_endpoint': emulator.url}, timeout=60)
         results.check('an invalid argument stops the source at start with the module\'s message',
                       code not in (0, None) and INVALID_MESSAGE in output, 'exit code %s; %s' % (code, output[-2000:]))
+        check_shipped_rulebook(results, options.venv, collections, env, emulator)
+        check_rulebook_examples(results, options.venv, collections, env, emulator)
     except Stop as exc:
         results.check('prerequisites', False, str(exc))
     except (OSError, subprocess.CalledProcessError) as exc:

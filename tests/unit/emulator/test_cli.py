@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -45,6 +46,8 @@ def test_cli_port_file_and_clean_signal_exit(fe, cli, tmp_path, sig):
             assert proc.wait(10) == 0
         finally:
             cli.stop(proc)
+    # a stopped emulator leaves no file that says where it listened
+    assert not os.path.exists(port_file) and not os.path.exists(url_file)
 
 
 def test_cli_lifetime_expires(fe, cli, tmp_path):
@@ -57,6 +60,35 @@ def test_cli_lifetime_expires(fe, cli, tmp_path):
             cli.stop(proc)
     assert proc.returncode == 0, err
     assert out == b""
+    assert not os.path.exists(port_file)
+
+
+def test_cli_says_that_its_lifetime_ended_and_removes_its_url_file(fe, cli, tmp_path):
+    url_file = tmp_path / "url"
+    command = [sys.executable, fe.__file__, "--url-file", str(url_file), "--lifetime", "0.5"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        try:
+            url = cli.wait_for_file(str(url_file), proc)
+            out, err = proc.communicate(timeout=10)
+        finally:
+            cli.stop(proc)
+    assert out.decode() == "fabric-emulator listening on %s" % url
+    assert err.decode() == "fabric-emulator stopped (its --lifetime of 0.5 s ended)\n"
+    assert not url_file.exists()
+
+
+def test_cli_leaves_a_url_file_another_process_wrote_since(fe, cli, tmp_path):
+    url_file = tmp_path / "url"
+    command = [sys.executable, fe.__file__, "--url-file", str(url_file), "--lifetime", "60", "--quiet"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        try:
+            cli.wait_for_file(str(url_file), proc)
+            url_file.write_text("http://127.0.0.1:1\n", encoding="utf-8")
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(10) == 0
+        finally:
+            cli.stop(proc)
+    assert url_file.read_text(encoding="utf-8") == "http://127.0.0.1:1\n"
 
 
 def test_cli_refuses_non_loopback(fe):

@@ -110,7 +110,7 @@ EXAMPLES = r"""
       condition: event.type == "session_status_changed" and event.session.status == "FAIL"
       action:
         run_playbook:
-          name: playbooks/failed_session.yml
+          name: playbooks/handle_failed_session.yml  # shipped beside extensions/eda/rulebooks/session_failed.yml
     - name: Polling fails
       condition: event.type == "poll_failed"
       action:

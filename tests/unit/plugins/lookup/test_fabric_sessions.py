@@ -151,3 +151,13 @@ def test_a_misspelt_keyword_fails_naming_the_closest_option(mock, lookup, keywor
         lookup.run(['ws-a'], variables={}, endpoint=ENDPOINT, auth_token=TOKEN, **{keyword: 'FAIL'})
     assert 'unknown keyword argument of the lookup: %s' % hint in str(caught.value)
     assert len(mock.calls) == 0
+
+
+@pytest.mark.parametrize('terms', [[], ()])
+def test_no_workspace_fails_naming_the_fix_instead_of_an_empty_list(mock, lookup, terms):
+    # query('dataarts.fabric.fabric_sessions') or an empty *workspace_ids: [] would read as "no session anywhere".
+    with pytest.raises(AnsibleLookupError) as caught:
+        lookup.run(terms, variables={}, endpoint=ENDPOINT, auth_token=TOKEN)
+    assert 'give one or more workspace IDs as terms' in str(caught.value)
+    assert "query('dataarts.fabric.fabric_sessions', 'my-workspace-id'" in str(caught.value)
+    assert len(mock.calls) == 0
