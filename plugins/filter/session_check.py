@@ -22,12 +22,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dataarts.fabric.plugins.module_utils._config import SHOWN_CHARS, shown
 from ansible_collections.dataarts.fabric.plugins.module_utils._option_table import ID_PATTERN, SESSION_STATUSES
-from ansible_collections.dataarts.fabric.plugins.module_utils._session_wait import (
-    END_STATUSES,
-    POLLS_MAX,
-    SLEEP_MAX,
-    TIMEOUT_MAX,
-)
+from ansible_collections.dataarts.fabric.plugins.module_utils._session_wait import POLLS_MAX, SLEEP_MAX, TIMEOUT_MAX
 
 PREFIX = 'session_check_'
 # The role's output: a variable of that name is no typo.

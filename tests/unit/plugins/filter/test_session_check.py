@@ -323,7 +323,7 @@ def test_sessions_the_messages_could_not_name_fail_the_role_without_a_result():
 
 
 def test_more_than_twenty_incomplete_sessions_are_summed_up():
-    sessions = [{'status': 'FAIL'} for _ in range(23)]
+    sessions = [{'status': 'FAIL'}] * 23
     verdict = session_check_verdict(checked(), count=counted(FAIL=23), failing=listed(*sessions))
     assert verdict['error'].endswith('the session at position 20 has no session_id and 3 more')
 
