@@ -121,13 +121,13 @@ def _role_text(text: str, names: t.Collection[str]) -> str:
     return OPTION_REF.sub(reference, text)
 
 
-def _fallback_sentence(option: t.Any) -> str:
-    """Where the module takes the option from when the variable is blank (the role description says more)."""
+def _passing_sentence(option: t.Any, kind: str) -> str:
+    """How the variable reaches the module, and where the module takes the option from when it is blank."""
     sources = ['C(module_defaults)'] + ['E(%s)' % name for name in option.env]
     if option.default is not None:
         sources.append('its default %s' % _value(option.default))
-    return 'Not passed when unset, V(\'\') or V(null); the module then takes it from %s, the first set.' % (
-        ', '.join(sources))
+    return ('Passed to the module as O(%s#module:%s) (%s); when unset, V(\'\') or V(null), the module takes it from'
+            ' %s, the first set.' % (MODULE, option.name, kind, ', '.join(sources)))
 
 
 def role_argument_entries(table: types.ModuleType) -> dict[str, dict[str, t.Any]]:
@@ -140,8 +140,7 @@ def role_argument_entries(table: types.ModuleType) -> dict[str, dict[str, t.Any]
         if option.elements:
             kind += ' of %s' % TYPE_WORDS.get(option.elements, option.elements)
         entry: dict[str, t.Any] = {
-            'description': ['%s Passed to the module as O(%s#module:%s), %s.' % (
-                _role_text(option.description[0], names), MODULE, option.name, kind), _fallback_sentence(option)],
+            'description': [_role_text(option.description[0], names), _passing_sentence(option, kind)],
             'type': role_type(option),
         }
         if option.no_log:
