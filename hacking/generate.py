@@ -7,9 +7,10 @@ From the option table (plugins/module_utils/_config/options.py: CONNECTION_OPTIO
 hacking/option_notes.py:
   - plugins/doc_fragments/connection.py and session_filters.py, whole;
   - in roles/session_check, between the BEGIN GENERATED and END GENERATED lines: the connection variables of
-    meta/argument_specs.yml, what tasks/main.yml passes to the module and the names of every variable of
-    meta/argument_specs.yml (the role refuses any other session_check_* variable as a typo), the list in
-    defaults/main.yml and the table in README.md.
+    meta/argument_specs.yml (after the role's own, hand-written), the dictionary of every variable of
+    meta/argument_specs.yml that tasks/main.yml hands to the filter dataarts.fabric.session_check_settings (which
+    passes the connection ones to the module and refuses any other session_check_* variable as a typo), and the
+    table in README.md.
 ansible-test's yamllint reads doc fragments as literal strings, so the table cannot feed them at import time.
 tests/unit/generated/test_generate.py fails when a file differs from what this script would write.
 Run it after changing the table:  python hacking/generate.py  (with --check: only report stale files)
@@ -21,7 +22,6 @@ import json
 import os
 import re
 import sys
-import textwrap
 import types
 import typing as t
 
@@ -35,9 +35,10 @@ ROLE_PREFIX = 'session_check_'
 # The query options the role passes on: they change how the sessions are fetched, never which ones the role
 # sees. status, endpoint_id, session_id and max_results would hide sessions from its counts and rules.
 ROLE_QUERY_OPTIONS = ('page_size', 'concurrency')
-# Types whose argument spec check accepts '' and null. A role variable of another type is declared raw, so
-# that a blank value (an unset variable handed over as '' or omit) passes meta/argument_specs.yml and is then
-# dropped as unset by tasks/main.yml; the module checks the type of every value that is passed.
+# Types whose argument spec check accepts '', null and (before ansible-core 2.19) omit's placeholder string. A
+# role variable of another type is declared raw, so that a blank value (an unset variable handed over as '' or
+# omit) passes meta/argument_specs.yml and is then dropped as unset by the filter session_check_settings; the
+# module checks the type of every value that is passed.
 BLANK_SAFE_TYPES = ('str', 'path')
 TYPE_WORDS = {'str': 'a string', 'path': 'a path', 'int': 'an integer', 'float': 'a number', 'bool': 'a boolean',
               'list': 'a list', 'dict': 'a dictionary'}
@@ -130,19 +131,17 @@ def _role_text(text: str, names: t.Collection[str]) -> str:
     return OPTION_REF.sub(reference, text)
 
 
-def _fallback_sentence(option: t.Any) -> str:
-    sentence = ('Not passed to the module when unset, V(\'\') or V(null): the module then takes it from'
-                ' C(module_defaults) for C(group/dataarts.fabric.fabric)')
-    if option.env:
-        names = ', '.join('E(%s)' % name for name in option.env)
-        sentence += (', else from the environment variable %s' % names if len(option.env) == 1
-                     else ', else from the first of the environment variables %s that is set' % names)
+def _passing_sentence(option: t.Any, kind: str) -> str:
+    """How the variable reaches the module, and where the module takes the option from when it is blank."""
+    sources = ['C(module_defaults)'] + ['E(%s)' % name for name in option.env]
     if option.default is not None:
-        sentence += ', else uses its default %s' % _value(option.default)
-    return sentence + '.'
+        sources.append('its default %s' % _value(option.default))
+    return ('Passed to the module as O(%s#module:%s) (%s); when unset, V(\'\') or V(null), the module takes it from'
+            ' %s, the first set.' % (MODULE, option.name, kind, ', '.join(sources)))
 
 
 def role_argument_entries(table: types.ModuleType) -> dict[str, dict[str, t.Any]]:
+    """The connection variables in brief (the first paragraph of the option): the module documents each in full."""
     options = role_options(table)
     names = {option.name for option in options}
     entries = {}
@@ -151,8 +150,7 @@ def role_argument_entries(table: types.ModuleType) -> dict[str, dict[str, t.Any]
         if option.elements:
             kind += ' of %s' % TYPE_WORDS.get(option.elements, option.elements)
         entry: dict[str, t.Any] = {
-            'description': ['Passed to the module as O(%s#module:%s), %s.' % (MODULE, option.name, kind)]
-            + [_role_text(line, names) for line in option.description] + [_fallback_sentence(option)],
+            'description': [_role_text(option.description[0], names), _passing_sentence(option, kind)],
             'type': role_type(option),
         }
         if option.no_log:
@@ -165,12 +163,6 @@ def _indent(text: str, spaces: int) -> str:
     return ''.join((' ' * spaces + line if line.strip() else line) for line in text.splitlines(keepends=True))
 
 
-def _comment(text: str, indent: int = 0) -> str:
-    prefix = ' ' * indent + '# '
-    return '\n'.join(textwrap.wrap(text, width=116 - len(prefix), initial_indent=prefix, subsequent_indent=prefix,
-                                   break_on_hyphens=False)) + '\n'
-
-
 def role_argument_spec_part(table: types.ModuleType) -> str:
     return _indent(_yaml(role_argument_entries(table), _IndentedSequences), 6)
 
@@ -180,29 +172,14 @@ def role_variable_names(argument_specs: str) -> list[str]:
     return list(yaml.safe_load(argument_specs)['argument_specs']['main']['options'])
 
 
-def role_tasks_part(table: types.ModuleType, variables: t.Sequence[str]) -> str:
-    options = role_options(table)
-    width = max(len(option.name) for option in options) + 3
-    pairs = ''.join("           %-*s %s%s | default(none),\n" % (width, "'%s':" % option.name, ROLE_PREFIX, option.name)
-                    for option in options)
-    statuses = next(option.choices for option in table.QUERY_OPTIONS if option.name == 'status')
+def role_tasks_part(variables: t.Sequence[str]) -> str:
+    width = max(len(name) for name in variables) + 3
+    pairs = ''.join("           %-*s %s | default(none),\n" % (width, "'%s':" % name, name) for name in variables)
     return (
-        '    # The module options set by role variables; blank ones (unset, null, \'\' or omit) are left out.\n'
-        '    _session_check_connection: >-\n'
-        '      {{ {\n' + pairs
-        + "         } | dict2items | rejectattr('value', 'none') | rejectattr('value', 'sameas', omit)\n"
-        "         | rejectattr('value', 'eq', '') | items2dict }}\n"
-        '    # The statuses of the API, which session_check_fail_statuses and session_check_wait_status name.\n'
-        '    _session_check_statuses: %s\n' % json.dumps(list(statuses))
-        + '    # Every variable of meta/argument_specs.yml: any other variable named %s* is refused as a typo.\n'
-        '    _session_check_variables:\n' % ROLE_PREFIX
-        + ''.join('      - %s\n' % name for name in variables))
-
-
-def role_defaults_part(table: types.ModuleType) -> str:
-    names = ', '.join(ROLE_PREFIX + option.name for option in role_options(table))
-    return _comment('Connection variables, none set by default (when unset, the module takes the option from'
-                    ' module_defaults, its environment variables or its own default): %s.' % names)
+        '    # Every variable of meta/argument_specs.yml as it is given (null when unset), in one expression so that\n'
+        '    # numbers, lists and null keep their types on every core.\n'
+        '    _session_check_variables: >-\n'
+        '      {{ {\n' + pairs + '         } }}\n')
 
 
 def role_readme_part(table: types.ModuleType) -> str:
@@ -230,8 +207,7 @@ ARGUMENT_SPECS = ROLE + '/meta/argument_specs.yml'
 
 def role_parts(table: types.ModuleType, variables: t.Sequence[str]) -> dict[str, str]:
     return {
-        ROLE + '/tasks/main.yml': role_tasks_part(table, variables),
-        ROLE + '/defaults/main.yml': role_defaults_part(table),
+        ROLE + '/tasks/main.yml': role_tasks_part(variables),
         ROLE + '/README.md': role_readme_part(table),
     }
 
@@ -244,7 +220,7 @@ def _filled(root: str, path: str, part: str) -> str:
 def generated_files(table: t.Any, notes: types.ModuleType, root: str = ROOT) -> dict[str, str]:
     """Path (relative to ``root``) to the full text each generated file must have."""
     files = doc_fragments(table, notes)
-    # The argument spec first: the list of the role's variables in tasks/main.yml is read from it.
+    # The argument spec first: the variables tasks/main.yml hands to the filter are read from it.
     files[ARGUMENT_SPECS] = _filled(root, ARGUMENT_SPECS, role_argument_spec_part(table))
     for path, part in role_parts(table, role_variable_names(files[ARGUMENT_SPECS])).items():
         files[path] = _filled(root, path, part)

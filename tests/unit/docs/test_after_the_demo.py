@@ -20,7 +20,8 @@ DEMO_PAGE = (ROOT / 'docs' / 'docsite' / 'rst' / 'demo.rst').read_text(encoding=
 NEXT_STEPS = (ROOT / 'hacking' / 'demo-next-steps.txt').read_text(encoding='utf-8')
 COMMANDS = [line.strip() for line in NEXT_STEPS.splitlines() if line.startswith('    ') and line.strip()]
 CONSOLE_LINE = re.compile(r'^  \$ (.*)$', re.M)
-ROLE_VARIABLE = re.compile(r'\bsession_check_[a-z_]+\b')
+# a name after a dot is a plugin's (dataarts.fabric.session_check_settings), not a variable
+ROLE_VARIABLE = re.compile(r'(?<![\w.])session_check_[a-z_]+\b')
 DOCS_NAMING_ROLE_VARIABLES = ('README.md', 'docs/docsite/rst/guide.rst', 'roles/session_check/README.md',
                               'examples/demo.yml')
 

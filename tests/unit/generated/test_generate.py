@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import pathlib
+import re
 import types
 
 import pytest
@@ -16,6 +17,7 @@ import yaml
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+from ansible_collections.dataarts.fabric.plugins.filter import session_check
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 ROLE = ROOT / 'roles' / 'session_check'
@@ -67,18 +69,27 @@ def test_every_optional_role_variable_passes_its_argument_spec_when_blank(value)
         assert not result.error_messages, (name, result.error_messages)
 
 
-def test_role_defaults_match_the_documented_defaults():
-    defaults = _yaml(ROLE / 'defaults' / 'main.yml')['_session_check_defaults']
+def test_the_documented_defaults_are_the_filter_s_defaults():
+    """The role's own variables and their defaults live in the filter session_check_settings."""
     generated = set(GENERATOR.role_argument_entries(_option_table))
     own = {name: spec for name, spec in ROLE_SPEC.items() if name not in generated}
-    assert sorted(PREFIX + key for key in defaults) == sorted(own)
+    assert list(own) == [PREFIX + key for key in session_check.DEFAULTS]
     for name, spec in own.items():
-        assert defaults[name[len(PREFIX):]] == spec.get('default'), name
+        assert session_check.DEFAULTS[name[len(PREFIX):]] == spec.get('default'), name
 
 
-def test_the_role_knows_exactly_the_variables_of_its_argument_spec():
-    """The typo check of tasks/main.yml refuses any other session_check_* variable: its list is the spec's."""
+def test_the_role_s_own_variables_come_first_in_its_documentation():
+    generated = set(GENERATOR.role_argument_entries(_option_table))
+    names = list(ROLE_SPEC)
+    assert names[:len(session_check.DEFAULTS)] == [PREFIX + key for key in session_check.DEFAULTS]
+    assert set(names[len(session_check.DEFAULTS):]) == generated
+
+
+def test_the_role_hands_every_variable_of_its_argument_spec_to_the_filter():
+    """The typo check refuses any session_check_* variable that is not a key of what tasks/main.yml hands over."""
     tasks = yaml.safe_load((ROLE / 'tasks' / 'main.yml').read_text(encoding='utf-8'))
-    known = tasks[0]['vars']['_session_check_variables']
-    assert known == list(ROLE_SPEC)
-    assert 'session_check_result' not in known  # the role's output, allowed by the check itself
+    handed = re.findall(r"'(session_check_[a-z_]+)':\s+(session_check_[a-z_]+) \| default\(none\)",
+                        tasks[0]['vars']['_session_check_variables'])
+    assert [key for key, _value in handed] == list(ROLE_SPEC)
+    assert all(key == value for key, value in handed)
+    assert 'session_check_result' not in ROLE_SPEC  # the role's output, allowed by the check itself
