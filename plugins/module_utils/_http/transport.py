@@ -63,6 +63,20 @@ def request_id(headers: t.Mapping[str, str]) -> str | None:
     return service_text(value, SHORT_FIELD_CHARS) if value else None
 
 
+def proxies_in_use(connection: Connection) -> list[str]:
+    """The proxies requests sends the connection's requests through: the proxy option, else the environment's
+    proxy for each URL (API, IAM) that NO_PROXY does not exempt, as requests picks it."""
+    if connection.proxy:
+        return [connection.proxy]
+    found = []
+    for url in (connection.base_url, connection.iam_url):
+        if url:
+            proxy = requests.utils.select_proxy(url, requests.utils.get_environ_proxies(url))
+            if proxy:
+                found.append(proxy)
+    return found
+
+
 class _NoNetrc:
     """requests reads ~/.netrc for any request without auth and sends what it finds as Basic auth, which
     replaces the signature; an auth object that changes nothing keeps it from looking."""
