@@ -111,11 +111,11 @@ class _Watchdog:
 
     def schedule(self, when: float, watch: RequestWatch, generation: int) -> None:
         if self._pid != os.getpid():  # first use, or a forked child: the parent's thread is not here
-            self._pid = os.getpid()
-            self._lock = threading.Condition()
-            self._due = []
-            threading.Thread(target=self._run, args=(self._lock, self._due), name='fabric-request-deadline',
-                             daemon=True).start()
+            lock: threading.Condition = threading.Condition()
+            due: list[tuple[float, int, RequestWatch, int]] = []
+            # started first: a thread that cannot start (a limit of threads) leaves the next request to try again
+            threading.Thread(target=self._run, args=(lock, due), name='fabric-request-deadline', daemon=True).start()
+            self._pid, self._lock, self._due = os.getpid(), lock, due
         with self._lock:
             self._sequence += 1
             heapq.heappush(self._due, (when, self._sequence, watch, generation))

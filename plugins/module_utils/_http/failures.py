@@ -250,5 +250,8 @@ def past_deadline_error(method: str, url: str, total_timeout: float) -> FabricEr
 
 
 def unexpected_error(method: str, url: str, exc: BaseException) -> FabricError:
+    if isinstance(exc, RuntimeError) and "can't start new thread" in str(exc):
+        return FabricError('%s %s failed: could not start a thread (%s): this process is at its limit of threads or'
+                           ' processes; lower concurrency or forks' % (method, without_query(url), exc))
     return FabricError('%s %s failed: %s: %s' % (method, without_query(url), type(exc).__name__,
                                                  service_text(exc, 300)))

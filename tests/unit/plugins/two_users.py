@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Steps run as other users, for tests of what one local user can do to another: root forks a child that
-switches to the user's IDs, runs one function and hands its result (or its exception, as text) back."""
+"""Steps run in a child process: as another user, for tests of what one local user can do to another (root
+forks a child that switches to the user's IDs), or with limits of its own (open files). The child runs one
+function and hands its result (or its exception, as text) back."""
 
 from __future__ import annotations
 
@@ -24,18 +25,24 @@ needs_root = pytest.mark.skipif(not hasattr(os, 'geteuid') or os.geteuid() != 0,
                                 reason='switching between users needs root')
 
 
-def as_user(uid: int, function: t.Callable[..., t.Any], *args: t.Any, environ: dict[str, str] | None = None,
-            timeout: float = 60.0) -> t.Any:
+def as_user(uid: int, function: t.Callable[..., t.Any], *args: t.Any, environ: dict[str, str] | None = None) -> t.Any:
     """``function(*args)`` run in a child process with user and group ID ``uid``; its result."""
+    return in_child(function, *args, uid=uid, environ=environ)
+
+
+def in_child(function: t.Callable[..., t.Any], *args: t.Any, uid: int | None = None,
+             environ: dict[str, str] | None = None) -> t.Any:
+    """``function(*args)`` run in a forked child (as ``uid`` when given); its result."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns into pytest
         status = 0
         try:
             os.close(read_end)
-            os.setgroups([])
-            os.setgid(uid)
-            os.setuid(uid)
+            if uid is not None:
+                os.setgroups([])
+                os.setgid(uid)
+                os.setuid(uid)
             if environ is not None:
                 os.environ.clear()
                 os.environ.update(environ)
@@ -53,10 +60,10 @@ def as_user(uid: int, function: t.Callable[..., t.Any], *args: t.Any, environ: d
     with os.fdopen(read_end, 'rb') as pipe:
         data = pipe.read()
     _pid, status = os.waitpid(pid, 0)
-    assert status == 0 and data, 'the child running as uid %d failed' % uid
+    assert status == 0 and data, 'the child (uid %s) failed' % uid
     kind, value = pickle.loads(data)
     if kind == 'error':
-        raise AssertionError('as uid %d: %s' % (uid, value))
+        raise AssertionError('in the child (uid %s): %s' % (uid, value))
     return value
 
 
