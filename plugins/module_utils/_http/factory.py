@@ -19,7 +19,26 @@ from .client import FabricHttpClient
 from .iam import IamExchange
 from .identity import AkSkIdentity, ExchangedTokenIdentity, Identity, TokenIdentity
 from .token_cache import TokenCache
-from .transport import Transport, proxies_in_use
+from .transport import Transport
+
+try:
+    import requests
+except ImportError:  # the faces report the missing library themselves
+    pass
+
+
+def proxies_in_use(connection: Connection) -> list[str]:
+    """The proxies requests sends the connection's requests through: the proxy option, else the environment's
+    proxy for each URL (API, IAM) that NO_PROXY does not exempt, as requests picks it."""
+    if connection.proxy:
+        return [connection.proxy]
+    found = []
+    for url in (connection.base_url, connection.iam_url):
+        if url:
+            proxy = requests.utils.select_proxy(url, requests.utils.get_environ_proxies(url))
+            if proxy:
+                found.append(proxy)
+    return found
 
 
 def identity_for(credentials: Credentials, transport: Transport, connection: Connection) -> Identity:

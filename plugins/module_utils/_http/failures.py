@@ -244,6 +244,10 @@ def transport_error(exc: Exception, method: str, url: str, timeout: float, optio
     return FabricError('%s failed without a response: %s' % (where, innermost))
 
 
+def cancelled_error(method: str, url: str) -> FabricError:
+    return FabricError('%s %s was cancelled: the caller is stopping' % (method, without_query(url)))
+
+
 def past_deadline_error(method: str, url: str, total_timeout: float) -> FabricError:
     return FabricError('%s %s: this call ran out of its total_timeout of %s (every page, status and retry'
                        ' included)' % (method, without_query(url), _seconds(total_timeout)))
