@@ -17,6 +17,7 @@ import threading
 import typing as t
 from urllib.parse import parse_qsl, urlsplit
 
+from .._errors import FabricError
 from . import signer
 
 if t.TYPE_CHECKING:
@@ -79,8 +80,12 @@ class AkSkIdentity(Identity):
 
     def headers_for(self, method: str, url: str, body: bytes = b'') -> dict[str, str]:
         parts = urlsplit(url)
+        host = parts.netloc.rpartition('@')[2]
+        if not host.isascii():  # the loader gives the IDNA form: a Unicode Host would be signed but not sent
+            raise FabricError('cannot sign a request to %s: its host name is not ASCII; use its IDNA (xn--) form'
+                              % host)
         headers = {
-            'Host': parts.netloc.rpartition('@')[2],
+            'Host': host,
             signer.DATE_HEADER: signer.sdk_date(self._clock()),
         }
         if self.project_id:

@@ -5,19 +5,23 @@
 
 """A token from the cache that the API refuses with 403 (the user's roles changed since it was issued) is
 replaced once by a fresh one; a fresh token's 403 is the user's permissions, reported at once; refusals say
-where the token came from."""
+where the token came from. AK/SK signs the Host that is sent: a non-ASCII host in its IDNA form."""
 
 from __future__ import annotations
 
 import json
+import re
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import responses
 
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
 from ansible_collections.dataarts.fabric.plugins.module_utils._http.factory import open_client
+from ansible_collections.dataarts.fabric.plugins.module_utils._http.identity import AkSkIdentity
 from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.listing import list_sessions
-from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import URL_PATTERN, session_query
+from ansible_collections.dataarts.fabric.tests.emulator.fabric_emulator import compute_authorization
+from ansible_collections.dataarts.fabric.tests.unit.plugins.fake_fabric import URL_PATTERN, load_connection, session_query
 from ansible_collections.dataarts.fabric.tests.unit.plugins.module_utils._http.test_iam_password import (
     FakeIam,
     password_params,
@@ -88,3 +92,27 @@ def test_an_api_refusal_names_the_cache_when_the_token_came_from_it(mock, tmp_pa
         assert client.identity.origin(headers).startswith('an IAM token from the token cache (%s' % (
             tmp_path / '.cache' / 'dataarts.fabric' / 'tokens'))
         assert 'valid until 2999-01-01 00:00 UTC' in client.identity.origin(headers)
+
+
+def test_a_non_ascii_host_is_signed_and_sent_in_its_idna_form(mock):
+    seen = []
+
+    def serve(request):
+        parts = urlsplit(request.url)
+        headers = {name: request.headers[name] for name in ('Host', 'X-Sdk-Date', 'X-Project-Id')}
+        expected = compute_authorization('AKEXAMPLE', 'sk-s3cret', 'GET', parts.path, parse_qsl(parts.query), headers)
+        seen.append((parts.netloc, request.headers['Host'], request.headers['Authorization'] == expected))
+        return 200, {}, json.dumps(EMPTY)
+
+    mock.add_callback(responses.GET, re.compile(r'https://fabric\.xn--bcher-kva\.example/.*'), callback=serve)
+    connection = load_connection(endpoint='https://fabric.bücher.example', access_key='AKEXAMPLE',
+                                 secret_key='sk-s3cret', project_id='p-1')
+    assert connection.base_url == 'https://fabric.xn--bcher-kva.example'
+    with open_client(connection, 'test') as client:
+        list_sessions(client, session_query('ws'))
+    assert seen == [('fabric.xn--bcher-kva.example', 'fabric.xn--bcher-kva.example', True)]
+
+
+def test_a_unicode_host_is_refused_before_any_request_when_signing():
+    with pytest.raises(FabricError, match='cannot sign a request to fabric.bücher.example: its host name is not'):
+        AkSkIdentity('AK', 'SK', 'p-1').headers_for('GET', 'https://fabric.bücher.example/v1/x')
