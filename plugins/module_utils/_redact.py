@@ -43,10 +43,12 @@ SHORT_SECRET_MAX_CHARS = 3
 ISSUED_MAX = 16
 
 
-# Names after which a value stands as a secret: options, environment variables, headers and JSON keys.
-_SECRET_NAME = r'[A-Za-z0-9_.-]*(?:password|passwd|secret|token|authorization|credential)[A-Za-z0-9_.-]*|sk'
-# Between the name and the value: quotes, white space, ':' or '=', and an authentication scheme.
-_SECRET_SEPARATOR = r'["\']?[ \t]*[:=][ \t]*["\']?(?:(?:Basic|Bearer)[ \t]+)?'
+# Names after which a value stands as a secret (options, environment variables, headers, JSON keys): a word of
+# up to 64 name characters that holds one of these.
+_SECRET_WORD = re.compile(r'password|passwd|secret|token|authorization|credential|\Ask\Z', re.IGNORECASE)
+# The word, then quotes, white space, ':' or '=', and an authentication scheme. Nothing the word may hold can
+# start the separator, so the match is linear: it is tried once per word, never inside one.
+_NAMED = r'((?<![A-Za-z0-9_.-])(?P<name>[A-Za-z0-9_.-]{1,64})["\']?[ \t]*[:=][ \t]*["\']?(?:(?:Basic|Bearer)[ \t]+)?)'
 # What may follow a value that stands alone.
 _VALUE_END = r'(?=$|[\s"\',;&)}\]])'
 
@@ -86,11 +88,15 @@ def _pattern(secret: str) -> t.Pattern[str]:
 
 
 def _standing_pattern(secrets: t.Iterable[str]) -> t.Pattern[str]:
-    """The short secrets, in every written form, where they stand as the value of a secret name; group 1 is
-    what comes before the value."""
+    """The short secrets, in every written form, where they are the value of a name (group 1 is what comes before
+    the value); ``_standing`` keeps those whose name is not a secret's."""
     forms = sorted({form for secret in secrets for form in _forms(secret)}, key=len, reverse=True)
-    return re.compile(r'((?<![A-Za-z0-9_.-])(?:%s)%s)(?:%s)%s' % (
-        _SECRET_NAME, _SECRET_SEPARATOR, '|'.join(re.escape(form) for form in forms), _VALUE_END), re.IGNORECASE)
+    return re.compile(r'%s(?:%s)%s' % (_NAMED, '|'.join(re.escape(form) for form in forms), _VALUE_END),
+                      re.IGNORECASE)
+
+
+def _standing(match: t.Match[str]) -> str:
+    return match.group(1) + REDACTED if _SECRET_WORD.search(match.group('name')) else match.group(0)
 
 
 def strip_userinfo(text: str) -> str:
@@ -186,7 +192,7 @@ class Redactor:
             for pattern in self._patterns:
                 text = pattern.sub(REDACTED, text)
         if self._short is not None:
-            text = self._short.sub(lambda match: match.group(1) + REDACTED, text)
+            text = self._short.sub(_standing, text)
         return self._cut_prefixes(strip_userinfo(text))
 
     def _cut_prefixes(self, text: str) -> str:

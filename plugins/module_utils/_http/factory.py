@@ -52,7 +52,7 @@ def identity_for(credentials: Credentials, transport: Transport, connection: Con
             # changed password never reuses a token
             cache = TokenCache((connection.iam_url, credentials.domain_name, credentials.username,
                                 credentials.project_id, credentials.project_name, credentials.password),
-                               warn=transport.note, lock_wait=connection.timeout)
+                               warn=transport.note, lock_wait=connection.timeout, sleep=transport.pause)
         exchange = IamExchange(transport, t.cast(str, connection.iam_url), credentials)
         return ExchangedTokenIdentity(exchange, cache=cache, learn=transport.redactor.learn, note=transport.note)
     return AkSkIdentity(

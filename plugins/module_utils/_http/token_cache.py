@@ -82,7 +82,7 @@ class TokenCache:
 
     def __init__(self, parts: t.Sequence[str | None], base: str | None = None, environ: t.Mapping[str, str] | None = None,
                  warn: t.Callable[[str], None] | None = None, clock: t.Callable[[], datetime.datetime] | None = None,
-                 lock_wait: float = 30.0, sleep: t.Callable[[float], None] = time.sleep) -> None:
+                 lock_wait: float = 30.0, sleep: t.Callable[[float], t.Any] = time.sleep) -> None:
         self._parts = tuple(parts)
         self._warn = warn or (lambda message: None)
         self._clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
@@ -230,14 +230,16 @@ class TokenCache:
             return
         try:
             held = self._take(fd)
-            if not held:
+            if held is False:
                 self._say('another task has been getting the IAM token for more than %g s: asking IAM as well'
                           % self.lock_wait)
-            yield held
+            yield bool(held)
         finally:
             os.close(fd)  # releases the lock
 
-    def _take(self, fd: int) -> bool:
+    def _take(self, fd: int) -> bool | None:
+        """True once the lock is held, False after ``lock_wait``, None when the caller is cancelled (a pause
+        that returns true) or the lock cannot be taken."""
         waited = 0.0
         while True:
             try:
@@ -246,7 +248,8 @@ class TokenCache:
             except BlockingIOError:
                 if waited >= self.lock_wait:
                     return False
-                self._sleep(LOCK_POLL_SECONDS)
+                if self._sleep(LOCK_POLL_SECONDS):
+                    return None
                 waited += LOCK_POLL_SECONDS
             except OSError:
-                return False
+                return None

@@ -134,6 +134,10 @@ class Transport:
         if self._pid == os.getpid():
             self._session.close()
 
+    def pause(self, seconds: float) -> bool:
+        """Wait ``seconds``, or less when the call is cancelled meanwhile: True then."""
+        return self.watches.cancelled.wait(seconds)
+
     def abort(self) -> None:
         """End every request in flight at once (their sockets are shut) and refuse new ones: for a caller that
         is cancelled (the event source), which must not outlive its cancellation by a request's time limit."""
@@ -187,7 +191,7 @@ class Transport:
                                        else None)
             if pause >= self._deadline - time.monotonic():
                 raise past_deadline_error(method, url, self.connection.total_timeout)
-            (self._sleep or self.watches.cancelled.wait)(pause)
+            (self._sleep or self.pause)(pause)
 
     def _attempt(self, method: str, url: str, headers: t.Mapping[str, str], payload: bytes | None,
                  seconds: float) -> _Attempt:

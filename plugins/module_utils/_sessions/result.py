@@ -13,6 +13,7 @@ import typing as t
 from dataclasses import dataclass, field
 
 from .._config.schema import SESSION_STATUSES
+from .._text import SHORT_FIELD_CHARS, service_text
 from .page import session_key
 
 # The status of a session the service listed twice with different statuses: it is never decided on.
@@ -110,7 +111,12 @@ def conflict_warning(conflicts: t.Mapping[t.Hashable, t.Sequence[t.Any]], where:
     """The warning that names the sessions listed with conflicting statuses (the first CONFLICTS_NAMED)."""
     if not conflicts:
         return None
-    named = ['%s (%s)' % (key, ' and '.join(str(status) for status in statuses))
+    def said(statuses: t.Sequence[t.Any]) -> str:  # the service's text: escaped and bounded
+        words = [service_text(status, SHORT_FIELD_CHARS) for status in statuses[:CONFLICTS_NAMED]]
+        return ' and '.join(words) + (' and %d more' % (len(statuses) - len(words)) if len(statuses) > len(words)
+                                      else '')
+
+    named = ['%s (%s)' % (service_text(key, SHORT_FIELD_CHARS), said(statuses))
              for key, statuses in list(conflicts.items())[:CONFLICTS_NAMED]]
     more = len(conflicts) - len(named)
     return ('the service listed %d session%s of %s more than once with different statuses: %s%s. They may have'

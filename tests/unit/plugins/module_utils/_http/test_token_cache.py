@@ -246,6 +246,21 @@ def test_a_lock_held_elsewhere_is_waited_for_a_bounded_time(tmp_path):
         assert held is True
 
 
+def test_a_cancelled_caller_stops_waiting_for_the_lock_at_once(tmp_path):
+    import fcntl
+    warnings, slept = [], []
+    cache = cache_for(tmp_path, warn=warnings.append, lock_wait=30.0, sleep=lambda s: slept.append(s) or True)
+    cache.load()
+    fd = os.open(os.path.join(cache.directory, cache._name + '.lock'), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with cache.exchange_lock() as held:
+            assert held is False
+    finally:
+        os.close(fd)
+    assert len(slept) == 1 and warnings == []
+
+
 def _writer(base, index, rounds):
     cache = cache_for(base)
     for round_ in range(rounds):

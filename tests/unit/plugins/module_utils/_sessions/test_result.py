@@ -87,3 +87,9 @@ def test_any_copies_keep_each_id_once_and_every_status_seen(copies, split):
     for status in STATUSES:
         holding = {key for key, seen in copies if seen == status}
         assert counts[status] == len(holding)
+
+
+def test_the_warning_shows_the_services_text_escaped_and_bounded():
+    warning = conflict_warning({'s-\x1b[2J': ['RUNNING', 'x' * 10000] + ['S%d' % n for n in range(30)]}, 'ws')
+    assert '\x1b' not in warning and '\\x1b[2J' in warning and len(warning) < 2000
+    assert 'and %d more' % (32 - CONFLICTS_NAMED) in warning
