@@ -177,21 +177,21 @@ def _warn_on_a_split(files: FileValues, values: t.Mapping[str, t.Any], origins: 
     if origins.get('project_id', Origin(OPTION)).level != FILE or not region:
         return
     if 'region' in replaced and replaced['region'][0] != values.get('region'):
+        old_value, old_origin = replaced['region']
         warn('region %s (%s) is not used: the project ID of %s belongs to its region %s, which is used (set the'
-             ' region as an option to override it)' % (replaced['region'][0], replaced['region'][1].phrase(),
-                                                      files.source, region))
+             ' region as an option to override it)' % (old_value, old_origin.phrase(), files.source, region))
     if values.get('region') is not None and values['region'] != region:
+        used = values['region']
         warn('region %s (%s) is not the region %s of %s, whose project ID is used: requests go to %s with a project'
              ' of %s, which the API refuses unless the project exists there; set project_id for %s, or use the'
-             ' profile\'s region' % (values['region'], origins['region'].phrase(), region, files.source,
-                                     values['region'], region, values['region']))
+             ' profile\'s region' % (used, origins['region'].phrase(), region, files.source, used, region, used))
     endpoint = values.get('endpoint')
     host = (urlsplit(endpoint).hostname or '') if isinstance(endpoint, str) else ''
     labels = host.split('.')
     if len(labels) > 2 and labels[0] in ('fabric', 'iam') and labels[1] != region and REGION_LABEL.match(labels[1]):
+        other, where = labels[1], origins['endpoint'].phrase()
         warn('endpoint %s (%s) is in region %s, not the region %s of %s, whose project ID is used: set project_id'
-             ' for %s, or use the profile\'s region' % (endpoint, origins['endpoint'].phrase(), labels[1], region,
-                                                       files.source, labels[1]))
+             ' for %s, or use the profile\'s region' % (endpoint, where, other, region, files.source, other))
 
 
 def _from_files(environ: t.Mapping[str, str], values: t.Mapping[str, t.Any], origins: t.Mapping[str, Origin],

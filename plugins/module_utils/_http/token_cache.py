@@ -122,8 +122,8 @@ class TokenCache:
             if self._name is None:
                 self._name = self._file_name(fd)
         except (UnsafePath, OSError) as exc:
-            self._give_up(str(exc) if isinstance(exc, UnsafePath) else '%s: %s' % (self.directory,
-                                                                                 exc.strerror or exc))
+            reason = str(exc) if isinstance(exc, UnsafePath) else '%s: %s' % (self.directory, exc.strerror or exc)
+            self._give_up(reason)
             if fd is not None:
                 os.close(fd)
                 fd = None

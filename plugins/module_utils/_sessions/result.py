@@ -111,6 +111,7 @@ def conflict_warning(conflicts: t.Mapping[t.Hashable, t.Sequence[t.Any]], where:
     """The warning that names the sessions listed with conflicting statuses (the first CONFLICTS_NAMED)."""
     if not conflicts:
         return None
+
     def said(statuses: t.Sequence[t.Any]) -> str:  # the service's text: escaped and bounded
         words = [service_text(status, SHORT_FIELD_CHARS) for status in statuses[:CONFLICTS_NAMED]]
         return ' and '.join(words) + (' and %d more' % (len(statuses) - len(words)) if len(statuses) > len(words)

@@ -119,8 +119,8 @@ def test_blank_filters_are_refused_and_point_to_omit(given, message):
     ({'endpoint': 'https://fabric.example.test /x'}, 'endpoint must be a URL without white space'),
     ({'endpoint': 'https://fabric.example.test:99999'}, 'endpoint is not a valid URL (Port out of range'),
     ({'endpoint': 'https://fabric.example.test/v1'}, 'without /v1'),
-    ({'endpoint': 'https://fabric.-b\u00fccher.example'}, 'endpoint has a host name that cannot be written in IDNA'
-                                                         ' form (Label must not start or end with a hyphen)'),
+    ({'endpoint': 'https://fabric.-b\u00fccher.example'},
+     'endpoint has a host name that cannot be written in IDNA form (Label must not start or end with a hyphen)'),
     ({'iam_endpoint': 'https://iam.\u00fc\u00fc..example', 'auth_token': None, 'username': 'u', 'password': 'p',
       'domain_name': 'd', 'project_name': 'cn-north-4'}, 'iam_endpoint has a host name that cannot be written'),
     ({'timeout': float('inf')}, 'timeout must be a number of seconds greater than 0'),

@@ -71,7 +71,8 @@ def test_a_403_to_a_fresh_token_is_the_users_permissions_and_is_not_retried(mock
         task(api, 403)
     assert len(iam.bodies) == 1 and sent_tokens(mock) == ['iam-token-1']
     assert caught.value.status == 403
-    assert caught.value.message.endswith('-- the request carried an IAM token issued by IAM for this task')
+    assert caught.value.message.endswith(
+        '-- the request carried an IAM token issued by IAM for this task')
 
 
 def test_a_403_to_the_fresh_token_after_a_cached_one_is_reported_once(mock):
@@ -80,8 +81,8 @@ def test_a_403_to_the_fresh_token_after_a_cached_one_is_reported_once(mock):
     with pytest.raises(FabricError) as caught:
         task(api, 403, 403)
     assert len(iam.bodies) == 2 and sent_tokens(mock)[1:] == ['iam-token-1', 'iam-token-2']
-    assert caught.value.message.endswith('-- the request carried a new IAM token, asked for after the API refused the'
-                                      ' one before')
+    assert caught.value.message.endswith(
+        '-- the request carried a new IAM token, asked for after the API refused the one before')
 
 
 def test_an_api_refusal_names_the_cache_when_the_token_came_from_it(mock, tmp_path):

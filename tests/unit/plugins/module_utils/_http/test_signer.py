@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._http import signer as signer
+from ansible_collections.dataarts.fabric.plugins.module_utils._http import signer
 from ansible_collections.dataarts.fabric.plugins.module_utils._http.identity import AkSkIdentity, TokenIdentity
 
 # A copy of the vectors the official SDK's signer produced (shared/spec/signing-vectors.json).

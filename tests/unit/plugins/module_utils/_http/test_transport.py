@@ -19,7 +19,7 @@ import pytest
 import responses
 
 from ansible_collections.dataarts.fabric.tests.unit.plugins.clients import make_client
-from ansible_collections.dataarts.fabric.plugins.module_utils._http import transport as transport
+from ansible_collections.dataarts.fabric.plugins.module_utils._http import transport
 from ansible_collections.dataarts.fabric.plugins.module_utils._http.identity import AkSkIdentity, TokenIdentity
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
 from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.listing import list_sessions

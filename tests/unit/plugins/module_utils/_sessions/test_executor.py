@@ -124,10 +124,13 @@ def test_every_plan_runs_to_its_end_within_the_workers(plans, workers):
 
 
 def test_the_first_failure_ends_the_run():
+    def fail():
+        raise FabricError('GET x failed')
+
     class Failing(CountingPlan):
         def next_request(self):
             request = super().next_request()
-            return None if request is None else (lambda: (_ for _ in ()).throw(FabricError('GET x failed')))
+            return None if request is None else fail
 
     with CallExecutor(3) as executor, pytest.raises(FabricError, match='GET x failed'):
         run_plans(executor, [Failing(5, 2, Gauge()), CountingPlan(5, 2, Gauge())])

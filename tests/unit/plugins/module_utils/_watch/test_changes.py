@@ -114,8 +114,8 @@ def test_snapshot_and_vanished_keep_the_order_first_seen():
 def test_sessions_waiting_to_be_looked_up_come_first_in_the_next_snapshot():
     events, state = changes(WS, {'a': 'RUNNING', 'b': 'RUNNING'}, [session('c', 'RUNNING')], {'a': None},
                             LIVE_STATUSES)
-    assert list(state) == ['b', 'c'] and kinds(events) == [('session_new', 'c', 'RUNNING', None),
-                                                          ('session_gone', 'a', 'RUNNING', 'RUNNING')]
+    assert list(state) == ['b', 'c']
+    assert kinds(events) == [('session_new', 'c', 'RUNNING', None), ('session_gone', 'a', 'RUNNING', 'RUNNING')]
     # c leaves next: b, which has waited longer, is still asked for first
     assert vanished(state, []) == ['b', 'c']
 
