@@ -39,19 +39,26 @@ def in_child(function: t.Callable[..., t.Any], *args: t.Any, uid: int | None = N
         status = 0
         try:
             os.close(read_end)
-            if uid is not None:
-                os.setgroups([])
-                os.setgid(uid)
-                os.setuid(uid)
-            if environ is not None:
-                os.environ.clear()
-                os.environ.update(environ)
             try:
+                if uid is not None:
+                    os.setgroups([])
+                    os.setgid(uid)
+                    os.setuid(uid)
+                if environ is not None:
+                    os.environ.clear()
+                    os.environ.update(environ)
                 outcome = ('ok', function(*args))
-            except BaseException:  # handed to the parent as text
-                outcome = ('error', traceback.format_exc())
-            with os.fdopen(write_end, 'wb') as pipe:
-                pickle.dump(outcome, pipe)
+            except BaseException as exc:  # handed to the parent as text
+                try:
+                    outcome = ('error', traceback.format_exc())
+                except BaseException:  # the source of a frame cannot be read as this user
+                    outcome = ('error', repr(exc))
+            try:
+                data = pickle.dumps(outcome)
+            except Exception:  # a result that does not pickle
+                data = pickle.dumps(('error', 'unpicklable result: %r' % (outcome,)))
+            while data:
+                data = data[os.write(write_end, data):]
         except BaseException:
             status = 1
         finally:

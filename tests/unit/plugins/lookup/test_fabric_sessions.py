@@ -125,12 +125,12 @@ def test_service_errors_keep_status_code_and_request_id_without_secrets(mock, lo
 
 def test_calls_with_the_same_connection_share_one_client(mock, lookup):
     FakeFabric(mock, {'ws-a': make_sessions(2), 'ws-b': make_sessions(3)})
-    lookup_options._CLIENTS.clear()
+    lookup_options.CLIENTS.close()
     assert len(lookup.run(['ws-a'], variables={}, endpoint=ENDPOINT, auth_token=TOKEN)) == 2
     assert len(lookup.run(['ws-b'], variables={}, endpoint=ENDPOINT, auth_token=TOKEN, status=['FAIL'])) == 0
-    assert len(lookup_options._CLIENTS) == 1
+    assert len(lookup_options.CLIENTS._clients) == 1
     lookup.run(['ws-a'], variables={}, endpoint=ENDPOINT, auth_token='another-token')
-    assert len(lookup_options._CLIENTS) == 2
+    assert len(lookup_options.CLIENTS._clients) == 2
 
 
 def test_variables_holding_templates_are_rendered(mock):
