@@ -56,6 +56,8 @@ def cache_base(environ: t.Mapping[str, str] | None = None) -> str:
     environ = os.environ if environ is None else environ
     xdg = environ.get('XDG_CACHE_HOME') or ''
     if xdg.strip():
+        if not xdg.isprintable():
+            raise UnsafePath('XDG_CACHE_HOME holds control characters')
         if not os.path.isabs(xdg):
             raise UnsafePath('XDG_CACHE_HOME is not an absolute path (%s)' % shown(xdg))
         return xdg

@@ -35,7 +35,7 @@ async def in_daemon_thread(function: t.Callable[..., R], *args: t.Any) -> R:
     def run() -> None:
         try:
             outcome: tuple[bool, t.Any] = (True, function(*args))
-        except Exception as exc:  # handed to the awaiting task
+        except BaseException as exc:  # handed to the awaiting task, which would otherwise wait for ever
             outcome = (False, exc)
         try:
             loop.call_soon_threadsafe(deliver, outcome)

@@ -284,3 +284,11 @@ def test_parallel_writers_never_leave_half_a_file(tmp_path):
     assert all(writer.exitcode == 0 for writer in writers)
     assert reader.load() is not None and all(token.startswith('tok-') for token in seen)
     assert sorted(os.listdir(reader.directory)) == sorted([reader._name + '.json', KEY_FILE])
+
+
+def test_a_cache_home_with_control_characters_keeps_nothing(tmp_path):
+    warnings = []
+    cache = TokenCache(PARTS, environ={'XDG_CACHE_HOME': str(tmp_path / 'cache\n')}, warn=warnings.append)
+    assert cache.load() is None and list(tmp_path.iterdir()) == []
+    assert warnings == ['the IAM token cache is not used: XDG_CACHE_HOME holds control characters; every task asks'
+                        ' IAM for a token']

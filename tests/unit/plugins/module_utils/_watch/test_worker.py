@@ -54,3 +54,14 @@ def test_a_cancelled_await_returns_at_once_and_the_thread_is_a_daemon():
     release.set()
     threads[0].join(10)
     assert not threads[0].is_alive()
+
+
+def test_an_exit_raised_in_the_call_reaches_the_awaiting_task():
+    def exits():
+        raise SystemExit(3)
+
+    async def scenario():
+        with pytest.raises(SystemExit):
+            await in_daemon_thread(exits)
+
+    asyncio.run(scenario())
