@@ -22,7 +22,6 @@ from ._config.types import Config, Connection
 from ._errors import FabricError
 from ._http.client import FabricHttpClient
 from ._http.factory import open_client
-from ._redact import Redactor
 
 T = t.TypeVar('T')
 Warn = t.Callable[[str], None]
@@ -61,19 +60,17 @@ class ClientCache:
 def run_call(raw: t.Mapping[str, t.Any], agent: str, work: t.Callable[[Config, FabricHttpClient], T], warn: Warn,
              clients: ClientCache | None = None) -> T:
     """Load ``raw`` (options given explicitly; the environment and the files fill the rest), report the
-    loader's warnings, and run ``work`` with the connection's client. Any FabricError leaves scrubbed of every
-    secret the call knew: the raw values, the environment, the connection and the tokens IAM issued."""
+    loader's warnings, and run ``work`` with the connection's client. Any FabricError leaves scrubbed of the
+    secrets of the sources in use (the connection's, the proxy requests goes through, the tokens IAM issued);
+    one the load refuses, of every secret the raw values and the environment hold."""
     config, redactor = load_scrubbed(raw)
     for warning in config.warnings:
         warn(redactor.text(warning))
     client = clients.get(config.connection) if clients is not None else open_client(config.connection, agent)
-    scrubber = Redactor()
-    scrubber.include(redactor)
-    scrubber.include(client.redactor)
     try:
         return work(config, client)
     except FabricError as exc:
-        raise scrubber.error(exc) from None
+        raise client.redactor.error(exc) from None
     finally:
         if clients is None:
             client.close()

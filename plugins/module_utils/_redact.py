@@ -10,6 +10,7 @@ through a Redactor that removes the secrets of the call in every written form, a
 
 from __future__ import annotations
 
+import collections
 import html
 import json
 import re
@@ -32,6 +33,24 @@ ESCAPE_MARKERS = ('%', '\\', '&#', '+')
 
 
 PREFIX_MIN_CHARS = 4
+
+
+# Secrets this short are removed only where they stand as secrets (see Redactor).
+SHORT_SECRET_MAX_CHARS = 3
+
+
+# Issued tokens a scrubber keeps removing, the latest ones.
+ISSUED_MAX = 16
+
+
+# Names after which a value stands as a secret (options, environment variables, headers, JSON keys): a word of
+# up to 64 name characters that holds one of these.
+_SECRET_WORD = re.compile(r'password|passwd|secret|token|authorization|credential|\Ask\Z', re.IGNORECASE)
+# The word, then quotes, white space, ':' or '=', and an authentication scheme. Nothing the word may hold can
+# start the separator, so the match is linear: it is tried once per word, never inside one.
+_NAMED = r'((?<![A-Za-z0-9_.-])(?P<name>[A-Za-z0-9_.-]{1,64})["\']?[ \t]*[:=][ \t]*["\']?(?:(?:Basic|Bearer)[ \t]+)?)'
+# What may follow a value that stands alone.
+_VALUE_END = r'(?=$|[\s"\',;&)}\]])'
 
 
 CUT_MARKS_MAX = 8
@@ -68,6 +87,18 @@ def _pattern(secret: str) -> t.Pattern[str]:
     return re.compile(''.join(_char_pattern(char) for char in secret), re.IGNORECASE)
 
 
+def _standing_pattern(secrets: t.Iterable[str]) -> t.Pattern[str]:
+    """The short secrets, in every written form, where they are the value of a name (group 1 is what comes before
+    the value); ``_standing`` keeps those whose name is not a secret's."""
+    forms = sorted({form for secret in secrets for form in _forms(secret)}, key=len, reverse=True)
+    return re.compile(r'%s(?:%s)%s' % (_NAMED, '|'.join(re.escape(form) for form in forms), _VALUE_END),
+                      re.IGNORECASE)
+
+
+def _standing(match: t.Match[str]) -> str:
+    return match.group(1) + REDACTED if _SECRET_WORD.search(match.group('name')) else match.group(0)
+
+
 def strip_userinfo(text: str) -> str:
     """``scheme://user:password@host`` written as ``scheme://********@host``, in one linear pass."""
     out: list[str] = []
@@ -96,23 +127,55 @@ def strip_userinfo(text: str) -> str:
 class Redactor:
     """Removes every configured and issued secret, in every written form, and URL credentials from text.
 
-    The longest forms go first, so that a secret that contains another is removed whole.
+    The longest forms go first, so that a secret that contains another is removed whole. A secret of at most
+    SHORT_SECRET_MAX_CHARS characters is removed only where it stands as a secret (the value after a name such
+    as ``password``, ``X-Auth-Token`` or ``Authorization: Basic``; URL credentials are removed whatever they
+    are): removed wherever its characters occur, it would mangle any text (``HTTP 4********4``) and the pattern
+    of stars would give it away. Tokens issued while the process runs (``learn``) are kept scrubbed up to
+    ISSUED_MAX of them, the oldest dropped first: a process that runs for days renews its token many times.
     """
 
     def __init__(self, secrets: t.Iterable[str | None] = ()) -> None:
+        self._configured: dict[str, None] = {}
+        self._issued: collections.OrderedDict[str, None] = collections.OrderedDict()
         self._forms: list[str] = []
         self._patterns: list[t.Pattern[str]] = []
-        self._secrets: set[str] = set()
+        self._short: t.Pattern[str] | None = None
+        self._secrets: tuple[str, ...] = ()
         self._others: list[Redactor] = []
         for secret in secrets:
             self.add(secret)
 
     def add(self, secret: str | None) -> None:
-        if secret and secret not in self._secrets:
-            self._secrets.add(secret)
-            self._forms = sorted(set(self._forms) | _forms(secret), key=len, reverse=True)
-            if len(secret) <= PATTERN_MAX_CHARS:
-                self._patterns.append(_pattern(secret))
+        """A secret of the call's input (an option, the environment, a file), removed for as long as it lives."""
+        if secret and secret not in self._configured:
+            self._configured[secret] = None
+            self._rebuild()
+
+    def learn(self, token: str | None) -> None:
+        """A token issued while the process runs; only the ISSUED_MAX latest are kept."""
+        if not token or token in self._configured:
+            return
+        if token in self._issued:
+            self._issued.move_to_end(token)
+            return
+        self._issued[token] = None
+        while len(self._issued) > ISSUED_MAX:
+            self._issued.popitem(last=False)
+        self._rebuild()
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """What this scrubber removes (its own secrets, not those of scrubbers it includes)."""
+        return self._secrets
+
+    def _rebuild(self) -> None:
+        self._secrets = tuple(self._configured) + tuple(self._issued)
+        long_ones = [secret for secret in self._secrets if len(secret) > SHORT_SECRET_MAX_CHARS]
+        short_ones = [secret for secret in self._secrets if len(secret) <= SHORT_SECRET_MAX_CHARS]
+        self._forms = sorted({form for secret in long_ones for form in _forms(secret)}, key=len, reverse=True)
+        self._patterns = [_pattern(secret) for secret in long_ones if len(secret) <= PATTERN_MAX_CHARS]
+        self._short = _standing_pattern(short_ones) if short_ones else None
 
     def include(self, other: 'Redactor') -> None:
         """Also remove what ``other`` removes (the secrets it knows, and those it learns later, such as
@@ -128,6 +191,8 @@ class Redactor:
         if any(marker in text for marker in ESCAPE_MARKERS):  # else the written forms above were enough
             for pattern in self._patterns:
                 text = pattern.sub(REDACTED, text)
+        if self._short is not None:
+            text = self._short.sub(_standing, text)
         return self._cut_prefixes(strip_userinfo(text))
 
     def _cut_prefixes(self, text: str) -> str:

@@ -31,6 +31,8 @@ options:
       - The wait fails early, naming the status, when the session is V(FAIL) or V(CLOSED) (statuses a session never
         leaves) and that status is not listed; it fails at once when a poll fails or the session comes without a
         status. On timeout it names the last status seen, or says that the session was never found.
+      - A session a poll lists with conflicting statuses (V(CONFLICTING), see RV(sessions)) has reached no status,
+        and the wait goes on.
       - On success, RV(sessions), RV(total) and RV(counts) are those of the poll that saw the wanted status; RV(wait)
         says what the wait saw, also when the wait fails.
       - O(wait_timeout) divided by O(wait_sleep) may allow at most 9999 polls after the first.
@@ -41,16 +43,17 @@ options:
     choices: [RUNNING, CLOSED, WAITING, CREATING, FAIL]
   wait_timeout:
     description:
-      - Seconds the wait of O(wait_status) may take. A poll is made at the start and then every O(wait_sleep) seconds
-        as long as the previous poll ended within this time, so at most O(wait_timeout) / O(wait_sleep) + 1 polls
-        (and never more than 10000).
+      - Seconds the wait of O(wait_status) may take. A poll is made at the start and then O(wait_sleep) seconds
+        after the previous one ended, as long as it starts within this time, so at most
+        O(wait_timeout) / O(wait_sleep) + 1 polls (and never more than 10000).
       - V(0) polls once. At most V(86400).
       - Each poll is one call of the API with its own O(total_timeout) and retry budget.
     type: float
     default: 300
   wait_sleep:
     description:
-      - Seconds between the starts of two polls of the wait of O(wait_status); greater than V(0), at most V(3600).
+      - Seconds from the end of one poll of the wait of O(wait_status) to the start of the next (after a slow or
+        throttled poll, no missed poll is made up); greater than V(0), at most V(3600).
     type: float
     default: 5
 extends_documentation_fragment:
@@ -177,6 +180,10 @@ sessions:
     - The matching sessions, in the order the service returned them (status by status when O(status) lists several).
     - Each entry holds every field the service sent, unchanged; an empty list when none match (and always with
       O(count_only=true)).
+    - A session the service listed more than once with different statuses (it changed while it was listed, or
+      the service contradicts itself) is never decided on. It is returned once, with RV(sessions[].status)
+      V(CONFLICTING) and the statuses it was listed with in RV(sessions[].conflicting_statuses); it counts under
+      each of them in RV(counts) (so that a check of V(FAIL) sees it), and a warning names it.
   returned: success
   type: list
   elements: dict
@@ -195,9 +202,15 @@ sessions:
     status:
       description:
         - Status of the session, as the service sent it.
-        - One of V(RUNNING), V(CLOSED), V(WAITING), V(CREATING) and V(FAIL), or any other value the service returns.
+        - One of V(RUNNING), V(CLOSED), V(WAITING), V(CREATING) and V(FAIL), or any other value the service returns;
+          V(CONFLICTING) when it was listed with different statuses (see RV(sessions[].conflicting_statuses)).
       type: str
       returned: always
+    conflicting_statuses:
+      description: The statuses a session listed more than once was listed with, in the order seen.
+      type: list
+      elements: str
+      returned: when RV(sessions[].status) is V(CONFLICTING)
     create_time:
       description: When the session was created, ISO 8601 with milliseconds and UTC offset.
       type: str
@@ -238,6 +251,8 @@ counts:
       queried.
     - The five documented statuses are always present (V(0) when none); any other status value the service returns
       gets its own key.
+    - A session listed with conflicting statuses (V(CONFLICTING)) counts under each status it was listed with, so
+      the counts can then add up to more than RV(total).
   returned: success
   type: dict
   sample:

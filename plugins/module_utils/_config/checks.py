@@ -15,7 +15,7 @@ import math
 import os
 import ssl
 import typing as t
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from .._errors import FabricError
 from .._text import did_you_mean, shown
@@ -148,10 +148,32 @@ def _proxied(url: str, proxy: str | None) -> bool:
     return any(proxies.get(key) for key in keys)
 
 
+def _ascii_host(option: str, url: str, parts: t.Any) -> tuple[str, t.Any]:
+    """A URL whose host name is not ASCII, in the IDNA form requests sends (``xn--`` labels): what is signed
+    (the Host header of AK/SK), sent and shown then agree; a host that has no such form is refused."""
+    host = parts.hostname
+    if host.isascii():
+        return url, parts
+    try:
+        try:
+            import idna  # what requests itself encodes host names with
+        except ImportError:
+            ascii_host = host.encode('idna').decode('ascii')
+        else:
+            ascii_host = idna.encode(host, uts46=True).decode('ascii')
+    except (UnicodeError, ValueError) as exc:  # idna.IDNAError is a UnicodeError
+        raise FabricError('%s has a host name that cannot be written in IDNA form (%s), got %s: give the host\'s'
+                          ' ASCII (xn--) name' % (option, exc, shown(host))) from None
+    netloc = ascii_host if parts.port is None else '%s:%d' % (ascii_host, parts.port)
+    url = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return url, urlsplit(url)
+
+
 def checked_url(option: str, url: str, allow_plain_http: bool, proxy: str | None) -> str:
     parts = _url_parts(option, url)
     if parts.query or parts.fragment or parts.username or parts.password or '@' in parts.netloc:
         raise FabricError('%s must not hold a query, fragment or user credentials' % option)
+    url, parts = _ascii_host(option, url, parts)
     url = url.rstrip('/')
     if option == 'endpoint' and parts.path.rstrip('/').lower().endswith(API_VERSION_SUFFIX):
         raise FabricError('endpoint %s ends in %s: the endpoint is the base URL of the service, without %s (the'

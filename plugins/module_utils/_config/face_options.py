@@ -28,6 +28,8 @@ WAIT_OPTIONS = (
          'The wait fails early, naming the status, when the session is V(FAIL) or V(CLOSED) (statuses a session never'
          ' leaves) and that status is not listed; it fails at once when a poll fails or the session comes without a'
          ' status. On timeout it names the last status seen, or says that the session was never found.',
+         'A session a poll lists with conflicting statuses (V(CONFLICTING), see RV(sessions)) has reached no status,'
+         ' and the wait goes on.',
          'On success, RV(sessions), RV(total) and RV(counts) are those of the poll that saw the wanted status; RV(wait)'
          ' says what the wait saw, also when the wait fails.',
          'O(wait_timeout) divided by O(wait_sleep) may allow at most 9999 polls after the first.',
@@ -37,17 +39,17 @@ WAIT_OPTIONS = (
     ),
     Option(
         'wait_timeout', 'float',
-        ('Seconds the wait of O(wait_status) may take. A poll is made at the start and then every O(wait_sleep) seconds'
-         ' as long as the previous poll ended within this time, so at most O(wait_timeout) / O(wait_sleep) + 1 polls'
-         ' (and never more than 10000).',
+        ('Seconds the wait of O(wait_status) may take. A poll is made at the start and then O(wait_sleep) seconds'
+         ' after the previous one ended, as long as it starts within this time, so at most'
+         ' O(wait_timeout) / O(wait_sleep) + 1 polls (and never more than 10000).',
          'V(0) polls once. At most V(%d).' % WAIT_TIMEOUT_MAX,
          'Each poll is one call of the API with its own O(total_timeout) and retry budget.'),
         default=300,
     ),
     Option(
         'wait_sleep', 'float',
-        ('Seconds between the starts of two polls of the wait of O(wait_status); greater than V(0), at most V(%d).'
-         % WAIT_SLEEP_MAX,),
+        ('Seconds from the end of one poll of the wait of O(wait_status) to the start of the next (after a slow or'
+         ' throttled poll, no missed poll is made up); greater than V(0), at most V(%d).' % WAIT_SLEEP_MAX,),
         default=5,
     ),
 )

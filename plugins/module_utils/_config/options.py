@@ -64,8 +64,10 @@ CONNECTION_OPTIONS = (
          ' environment; named beside credentials at the same level, or not in the file, it is an error. When no'
          ' profile is named, the files are read only when neither options nor environment variables configure a way'
          ' to authenticate.',
-         'The profile also supplies O(region) and O(security_token) where those are unset, and its O(project_id)'
-         ' over one from the environment.',
+         'The profile also supplies O(region) and O(security_token) where those are unset; its O(project_id) wins'
+         ' over one from the environment, and so does its O(region) when it has a project ID (a project ID belongs'
+         ' to one region). An option still wins, and a warning says when the O(region) or O(endpoint) in use is'
+         ' in another region than the profile\'s.',
          'After the KooCLI profile, the official SDK\'s credentials file C(~/.huaweicloud/credentials)'
          ' (E(HUAWEICLOUD_SDK_CREDENTIALS_FILE) overrides the path; section C([basic]), keys C(ak), C(sk),'
          ' C(security_token), C(project_id), C(iam_endpoint)) is read.',
@@ -110,7 +112,8 @@ CONNECTION_OPTIONS = (
         ('Name of an IAM user whose password is exchanged for an IAM token at O(iam_endpoint).',
          'Requires O(password), O(domain_name), and O(project_id) or O(project_name) as the scope of the token.',
          'The token is shared by every page, term and lookup call, and by later tasks and plays while it is valid'
-         ' (see O(token_cache)); when the API answers HTTP 401 it is fetched again once.'),
+         ' (see O(token_cache)); when the API answers HTTP 401, or HTTP 403 to a token from the cache (the roles'
+         ' of the user may have changed since it was issued), it is fetched again once.'),
         env=('DATAARTS_FABRIC_USERNAME', 'HW_USER_NAME'),
     ),
     Option(
@@ -199,10 +202,17 @@ CONNECTION_OPTIONS = (
         'token_cache', 'bool',
         ('Whether the IAM token fetched with O(username) and O(password) is kept for later tasks, hosts, lookups'
          ' and plays of the same user on the same machine, until 5 minutes before it expires.',
-         'The cache is one file of mode C(0600) per identity in a directory of mode C(0700) under'
-         ' E(XDG_CACHE_HOME) (or C(~/.cache)), C(dataarts.fabric/tokens), named by a hash of the IAM endpoint,'
-         ' domain, user, project and password, so that a changed password never reuses a token. A file not'
-         ' owned by the user, or open to others, is ignored with a warning.',
+         'The cache is one file of mode C(0600) per identity in a directory of mode C(0700),'
+         ' C(dataarts.fabric/tokens) under E(XDG_CACHE_HOME) (an absolute path) or C(~/.cache). Every directory on'
+         ' the way must be owned by the user or root and not writable by others (unless it has the sticky bit, as'
+         ' C(/tmp)); a symbolic link is followed only when the user or root owns it; a file is used only when it'
+         ' is a regular file of the user that others cannot open. Otherwise the cache is not used, with a'
+         ' warning, and the task asks IAM.',
+         'Files are named by an HMAC of the IAM endpoint, domain, user, project and password under a random key'
+         ' kept beside them: a name reveals nothing, and a changed password never reuses a token. Names are never'
+         ' shown.',
+         'Tasks that find no token wait (at most O(timeout) seconds) for the one asking IAM and take its token:'
+         ' ten hosts at once make one IAM request.',
          'Set to V(false) to ask IAM for a new token in every task.'),
         default=True, env=('DATAARTS_FABRIC_TOKEN_CACHE',),
     ),

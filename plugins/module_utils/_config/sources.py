@@ -16,8 +16,10 @@ Only two ways at the same level conflict.
 
 from __future__ import annotations
 
+import re
 import typing as t
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from .._errors import FabricError
 from .files import FileValues, values_from_files
@@ -27,6 +29,8 @@ from .schema import AUTH_CHOICES
 # The options one way to authenticate is made of; a level that sets any of them (or profile) gives the way.
 AUTH_WAY_OPTIONS = tuple(dict.fromkeys(name for _label, names in AUTH_CHOICES for name in names)) + ('security_token',)
 OPTION = 'option'
+# A host label that names a region, as in the derived fabric.{region}.{cloud}: cn-north-4, eu-west-101.
+REGION_LABEL = re.compile(r'\A[a-z]{2}(?:-[a-z]+)+-[0-9]+\Z')
 ENVIRONMENT = 'environment'
 FILE = 'file'
 
@@ -148,16 +152,46 @@ def resolve_sources(explicit: t.Mapping[str, t.Any], environ: t.Mapping[str, str
             if origins.get(name, Origin(OPTION)).level == ENVIRONMENT:
                 ignored[name] = origins.pop(name).where
                 values[name] = None
+        # A profile's project comes with its key, and its region with its project (a project ID belongs to
+        # one region): a project ID or region exported for another account or region never goes with them.
+        # An option still wins.
+        whole = ('project_id', 'region') if 'project_id' in files.values else ('project_id',)
+        replaced = {}
         for name, value in files.values.items():
-            # A profile's project comes with its key: a project ID exported for another account never signs
-            # with it (an option still wins).
-            from_environment = origins.get(name, Origin(OPTION)).level == ENVIRONMENT and name == 'project_id'
+            from_environment = origins.get(name, Origin(OPTION)).level == ENVIRONMENT and name in whole
             if values.get(name) is None or from_environment:
+                if from_environment:
+                    replaced[name] = (values[name], origins[name])
                 origin = Origin(FILE, files.source)
                 values[name], origins[name] = _adopt(name, value, origin, normalize), origin
+        _warn_on_a_split(files, values, origins, replaced, warn)
         auth_level = auth_level or FILE
     return Sourced(values={option.name: values.get(option.name) for option in ALL_OPTIONS}, origins=origins,
                    auth_level=auth_level, ignored=ignored)
+
+
+def _warn_on_a_split(files: FileValues, values: t.Mapping[str, t.Any], origins: t.Mapping[str, Origin],
+                     replaced: t.Mapping[str, tuple[t.Any, Origin]], warn: t.Callable[[str], None]) -> None:
+    """Say when the project of a profile may go to another region than the profile's own."""
+    region = files.values.get('region')
+    if origins.get('project_id', Origin(OPTION)).level != FILE or not region:
+        return
+    if 'region' in replaced and replaced['region'][0] != values.get('region'):
+        old_value, old_origin = replaced['region']
+        warn('region %s (%s) is not used: the project ID of %s belongs to its region %s, which is used (set the'
+             ' region as an option to override it)' % (old_value, old_origin.phrase(), files.source, region))
+    if values.get('region') is not None and values['region'] != region:
+        used = values['region']
+        warn('region %s (%s) is not the region %s of %s, whose project ID is used: requests go to %s with a project'
+             ' of %s, which the API refuses unless the project exists there; set project_id for %s, or use the'
+             ' profile\'s region' % (used, origins['region'].phrase(), region, files.source, used, region, used))
+    endpoint = values.get('endpoint')
+    host = (urlsplit(endpoint).hostname or '') if isinstance(endpoint, str) else ''
+    labels = host.split('.')
+    if len(labels) > 2 and labels[0] in ('fabric', 'iam') and labels[1] != region and REGION_LABEL.match(labels[1]):
+        other, where = labels[1], origins['endpoint'].phrase()
+        warn('endpoint %s (%s) is in region %s, not the region %s of %s, whose project ID is used: set project_id'
+             ' for %s, or use the profile\'s region' % (endpoint, where, other, region, files.source, other))
 
 
 def _from_files(environ: t.Mapping[str, str], values: t.Mapping[str, t.Any], origins: t.Mapping[str, Origin],

@@ -107,20 +107,27 @@ class FabricHttpClient:
         with self.transport.in_flight:
             headers = self.identity.headers_for(method, url)
             response, body = self.transport.send(method, url, headers)
-            if response.status_code == 401 and self.identity.refresh(headers):
+            if response.status_code in (401, 403) and self.identity.refresh(headers, response.status_code):
                 headers = self.identity.headers_for(method, url)
                 response, body = self.transport.send(method, url, headers)
         self.transport.in_flight.succeeded()
         try:
             answer = decode(method, response, body, url, 'endpoint')
         except FabricError as exc:
-            skewed = explain_clock_skew(exc, headers)
-            if skewed is not exc:
-                raise skewed from None
-            credentials = self.transport.connection.credentials
-            raise refused_credentials(exc, credentials.kind, credentials.origin) from None
+            raise self._explained(exc, headers) from None
         self.identity.accepted(headers)
         return answer
+
+    def _explained(self, error: FabricError, sent_headers: t.Mapping[str, str]) -> FabricError:
+        """A refusal with what it helps to know: the clock of a signature, where a token came from."""
+        skewed = explain_clock_skew(error, sent_headers)
+        if skewed is not error:
+            return skewed
+        origin = self.identity.origin(sent_headers) if error.status in (401, 403) else None
+        if origin:
+            error = error.with_context(after=' -- the request carried %s' % origin)
+        credentials = self.transport.connection.credentials
+        return refused_credentials(error, credentials.kind, credentials.origin)
 
 
 def decode(method: str, response: 'requests.Response', body: bytes, url: str, option: str) -> JsonResponse:

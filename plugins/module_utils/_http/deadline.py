@@ -19,6 +19,7 @@ PoolManager reads).
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import os
 import socket
@@ -43,6 +44,7 @@ class RequestWatch:
         self.seconds = seconds
         self.deadline = deadline  # time.monotonic() at which the whole call must end, retries included
         self.expired = False
+        self.aborted = False
         self._connection: t.Any = None
         self._socket: t.Any = None
         self._generation = 0
@@ -61,7 +63,7 @@ class RequestWatch:
             self._generation += 1
             self._connection = connection
             self._socket = None
-            self.expired = False
+            self.expired = self.aborted
             generation = self._generation
         when = time.monotonic() + self.seconds
         WATCHDOG.schedule(when if self.deadline is None else min(when, self.deadline), self, generation)
@@ -76,6 +78,9 @@ class RequestWatch:
         if sock is not None:
             with self._lock:
                 self._socket = sock
+                aborted = self.aborted
+            if aborted:
+                _shut(sock)
 
     def disarm(self) -> None:
         with self._lock:
@@ -88,12 +93,51 @@ class RequestWatch:
                 return
             self.expired = True
             sock = getattr(self._connection, 'sock', None) or self._socket
-        if sock is not None:
-            try:
-                # the plain socket's shutdown, also for a TLS socket: it ends a blocked read in the other thread
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
-            except OSError:
-                pass
+        _shut(sock)
+
+    def abort(self) -> None:
+        """End the attempt now, and any socket it gets from here on (the caller was cancelled)."""
+        with self._lock:
+            self.aborted = self.expired = True
+            sock = getattr(self._connection, 'sock', None) or self._socket
+        _shut(sock)
+
+
+def _shut(sock: t.Any) -> None:
+    if sock is not None:
+        try:
+            # the plain socket's shutdown, also for a TLS socket: it ends a blocked read in the other thread
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+class InFlight:
+    """The watches of one transport's attempts in flight, so that a caller that is cancelled ends them all."""
+
+    def __init__(self) -> None:
+        self.cancelled = threading.Event()
+        self._lock = threading.Lock()
+        self._watches: set[RequestWatch] = set()
+
+    @contextlib.contextmanager
+    def watching(self, watch: RequestWatch) -> t.Iterator[None]:
+        with self._lock:
+            self._watches.add(watch)
+        if self.cancelled.is_set():
+            watch.abort()  # cancelled after the caller last looked
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._watches.discard(watch)
+
+    def abort(self) -> None:
+        self.cancelled.set()
+        with self._lock:
+            watches = list(self._watches)
+        for watch in watches:
+            watch.abort()
 
 
 def current_watch() -> RequestWatch | None:
@@ -111,11 +155,11 @@ class _Watchdog:
 
     def schedule(self, when: float, watch: RequestWatch, generation: int) -> None:
         if self._pid != os.getpid():  # first use, or a forked child: the parent's thread is not here
-            self._pid = os.getpid()
-            self._lock = threading.Condition()
-            self._due = []
-            threading.Thread(target=self._run, args=(self._lock, self._due), name='fabric-request-deadline',
-                             daemon=True).start()
+            lock: threading.Condition = threading.Condition()
+            due: list[tuple[float, int, RequestWatch, int]] = []
+            # started first: a thread that cannot start (a limit of threads) leaves the next request to try again
+            threading.Thread(target=self._run, args=(lock, due), name='fabric-request-deadline', daemon=True).start()
+            self._pid, self._lock, self._due = os.getpid(), lock, due
         with self._lock:
             self._sequence += 1
             heapq.heappush(self._due, (when, self._sequence, watch, generation))

@@ -264,11 +264,18 @@ def transport_error(exc: Exception, method: str, url: str, timeout: float, optio
     return FabricError('%s failed without a response: %s' % (where, innermost))
 
 
+def cancelled_error(method: str, url: str) -> FabricError:
+    return FabricError('%s %s was cancelled: the caller is stopping' % (method, without_query(url)))
+
+
 def past_deadline_error(method: str, url: str, total_timeout: float) -> FabricError:
     return FabricError('%s %s: this call ran out of its total_timeout of %s (every page, status and retry'
                        ' included)' % (method, without_query(url), _seconds(total_timeout)))
 
 
 def unexpected_error(method: str, url: str, exc: BaseException) -> FabricError:
+    if isinstance(exc, RuntimeError) and "can't start new thread" in str(exc):
+        return FabricError('%s %s failed: could not start a thread (%s): this process is at its limit of threads or'
+                           ' processes; lower concurrency or forks' % (method, without_query(url), exc))
     return FabricError('%s %s failed: %s: %s' % (method, without_query(url), type(exc).__name__,
                                                  service_text(exc, 300)))

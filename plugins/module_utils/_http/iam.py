@@ -72,7 +72,7 @@ class IamExchange:
             raise FabricError('POST %s answered HTTP %s without an X-Subject-Token header: no IAM token was issued'
                               % (url, response.status_code), status=response.status_code,
                               request_id=answer.request_id)
-        self.transport.redactor.add(token)
+        self.transport.redactor.learn(token)
         if len(token) > TOKEN_MAX_CHARS or not (token.isascii() and token.isprintable()) or ' ' in token:
             raise FabricError('POST %s answered HTTP %s with an X-Subject-Token that cannot be sent back in a'
                               ' header (not printable ASCII, or longer than %d characters)'

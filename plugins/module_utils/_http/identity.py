@@ -17,6 +17,7 @@ import threading
 import typing as t
 from urllib.parse import parse_qsl, urlsplit
 
+from .._errors import FabricError
 from . import signer
 
 if t.TYPE_CHECKING:
@@ -29,9 +30,14 @@ class Identity:
     def headers_for(self, method: str, url: str, body: bytes = b'') -> dict[str, str]:
         raise NotImplementedError
 
-    def refresh(self, sent_headers: t.Mapping[str, str]) -> bool:
-        """After HTTP 401 for a request sent with ``sent_headers``: True when sending it again may succeed."""
+    def refresh(self, sent_headers: t.Mapping[str, str], status: int = 401) -> bool:
+        """After HTTP 401 (or 403) for a request sent with ``sent_headers``: True when sending it again with
+        other credentials may succeed."""
         return False
+
+    def origin(self, sent_headers: t.Mapping[str, str]) -> str | None:
+        """Where the credentials of a refused request came from, when that helps to read the refusal."""
+        return None
 
     def accepted(self, sent_headers: t.Mapping[str, str]) -> None:
         """The API accepted a request sent with ``sent_headers``."""
@@ -74,8 +80,12 @@ class AkSkIdentity(Identity):
 
     def headers_for(self, method: str, url: str, body: bytes = b'') -> dict[str, str]:
         parts = urlsplit(url)
+        host = parts.netloc.rpartition('@')[2]
+        if not host.isascii():  # the loader gives the IDNA form: a Unicode Host would be signed but not sent
+            raise FabricError('cannot sign a request to %s: its host name is not ASCII; use its IDNA (xn--) form'
+                              % host)
         headers = {
-            'Host': parts.netloc.rpartition('@')[2],
+            'Host': host,
             signer.DATE_HEADER: signer.sdk_date(self._clock()),
         }
         if self.project_id:
@@ -89,12 +99,15 @@ class AkSkIdentity(Identity):
 
 
 class ExchangedTokenIdentity(Identity):
-    """A token obtained from IAM on first use, shared by every request (and thread) of the client.
+    """A token obtained from IAM (or the token cache) on first use, shared by every request (and thread) of the
+    client.
 
     It is renewed ahead of its expiry when IAM gave it a usable lifetime; a token that IAM issued already
     expired, or about to, is used as it is (asking again would only get the same). After HTTP 401 the token
-    is renewed once; when the renewed token is refused too, before the API accepted it, it is not renewed
-    again: one refusal costs at most one IAM request, never one per page.
+    is renewed once, and after HTTP 403 too when it came from the cache (IAM tokens carry the user's roles as
+    they were when issued: a role granted since is missing from a cached token); a token the API refused is
+    never taken from the cache again. When the renewed token is refused too, before the API accepted it, it is
+    not renewed again: one refusal costs at most one IAM request, never one per page.
     """
 
     kind = 'password'
@@ -106,13 +119,17 @@ class ExchangedTokenIdentity(Identity):
         clock: t.Callable[[], datetime.datetime] | None = None,
         cache: 'TokenCache | None' = None,
         learn: t.Callable[[str], None] | None = None,
+        note: t.Callable[[str], None] | None = None,
     ) -> None:
         self._exchange = exchange
         self._clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
         self._cache = cache
-        self._skip_cache = False
         self._learn = learn or (lambda token: None)  # told every token it uses from the cache (the scrubber)
+        self._note = note or (lambda message: None)
         self._token: str | None = None
+        self._expires: datetime.datetime | None = None
+        self._from_cache = False
+        self._refused: str | None = None  # the last token the API refused
         self._renew_at: datetime.datetime | None = None
         self._renewed_after_refusal = False
         self._lock = threading.Lock()
@@ -120,21 +137,29 @@ class ExchangedTokenIdentity(Identity):
     def after_fork(self) -> None:
         self._lock = threading.Lock()
 
+    def _cached_or_issued(self) -> tuple[str, datetime.datetime | None, bool]:
+        """A token: the cache's, else one IAM issues (asked for by one process at a time; the others wait and
+        take what it stored). True with a token of the cache."""
+        cache = self._cache
+        if cache is None:
+            return self._exchange() + (False,)
+        cached = cache.load(refused=self._refused)
+        if cached is None:
+            with cache.exchange_lock():
+                cached = cache.load(refused=self._refused)  # stored meanwhile by the process that held the lock
+                if cached is None:
+                    token, expires = self._exchange()
+                    cache.store(token, expires)
+                    return token, expires, False
+        self._learn(cached[0])
+        return cached[0], cached[1], True
+
     def _fetch(self) -> None:
-        expires: datetime.datetime | None
-        cached = self._cache.load() if self._cache is not None and not self._skip_cache else None
-        if cached is not None:
-            self._token, expires = cached
-            self._learn(self._token)
-        else:
-            self._token, expires = self._exchange()
-            if self._cache is not None:
-                self._cache.store(self._token, expires)
-        self._skip_cache = False
+        self._token, self._expires, self._from_cache = self._cached_or_issued()
         self._renew_at = None
-        if expires is not None:
+        if self._expires is not None:
             try:
-                renew_at = expires - self.RENEW_BEFORE
+                renew_at = self._expires - self.RENEW_BEFORE
             except OverflowError:  # an expiry in year 1
                 renew_at = None
             if renew_at is not None and renew_at > self._clock():
@@ -154,15 +179,39 @@ class ExchangedTokenIdentity(Identity):
             with self._lock:
                 self._renewed_after_refusal = False
 
-    def refresh(self, sent_headers: t.Mapping[str, str]) -> bool:
+    def refresh(self, sent_headers: t.Mapping[str, str], status: int = 401) -> bool:
         with self._lock:
             if self._token is None or self._token != sent_headers.get('X-Auth-Token'):
                 return True  # another thread already replaced it: send again with the new one
-            if self._renewed_after_refusal:
+            if self._renewed_after_refusal or (status != 401 and not self._from_cache):
                 return False
             self._renewed_after_refusal = True
+            self._refused = self._token
             if self._cache is not None:
                 self._cache.drop(self._token)
-                self._skip_cache = True
+            if status != 401:
+                self._note('the API answered HTTP %d to the IAM token from the token cache (%s): asking IAM for a'
+                           ' new token once, in case the roles of the user changed since it was issued'
+                           % (status, self._cache.directory if self._cache is not None else ''))
             self._token = None
             return True
+
+    def origin(self, sent_headers: t.Mapping[str, str]) -> str | None:
+        with self._lock:
+            if sent_headers.get('X-Auth-Token') != self._token or self._token is None:
+                return None
+            if self._from_cache:
+                return 'an IAM token from the token cache (%s, valid until %s)' % (
+                    self._cache.directory if self._cache is not None else '', _utc(self._expires))
+            if self._refused is not None:
+                return 'a new IAM token, asked for after the API refused the one before'
+            return 'an IAM token issued by IAM for this task'
+
+
+def _utc(moment: datetime.datetime | None) -> str:
+    if moment is None:
+        return 'an unknown time'
+    try:
+        return moment.astimezone(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
+    except (OverflowError, ValueError):
+        return 'an unreadable time'

@@ -6,87 +6,171 @@
 
 """IAM tokens kept between tasks, hosts, lookups and plays of one user on one machine.
 
-Every task runs in a process of its own, so a token held in memory dies with the task; IAM tokens are
-valid for 24 hours and IAM throttles token requests. One file per identity, of mode 0600, in a directory
-of mode 0700 under the user's cache directory, named by a hash of everything that selects the token
-(the password included, so that a changed password never reuses a token). Files are written to a
-temporary name and renamed, so that parallel tasks never read half a file. A file that is not the
-user's own, or that others can open, is ignored with a warning; a corrupt one is replaced.
+Every task runs in a process of its own, so a token held in memory dies with the task; IAM tokens are valid
+for 24 hours and IAM throttles token requests. One file per identity, of mode 0600, in a directory of mode
+0700, ``dataarts.fabric/tokens`` under ``XDG_CACHE_HOME`` (an absolute path) or ``~/.cache``, reached and
+read as private_dir.py says: a path or file that others could have planted or can read is not used, with a
+warning, and the task asks IAM instead.
+
+A file is named by an HMAC-SHA256, under a random key of 32 bytes kept in the same directory (file ``key``,
+mode 0600), of everything that selects the token, the password included (so that a changed password never
+reuses a token). Without the key a name reveals nothing, not even by trying a dictionary of passwords; the key
+is as private as the tokens beside it, which are worth more. Names are never shown in messages.
+
+Processes that find no token take a lock of the identity (``flock`` on a file beside it) before asking IAM,
+and look again once they hold it: ten hosts starting at once make one exchange. The wait for the lock is
+bounded; past it a process asks IAM itself.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
+import hmac
 import json
 import os
-import stat
-import tempfile
+import time
 import typing as t
 
-CACHE_SUBDIRECTORY = os.path.join('dataarts.fabric', 'tokens')
+from .._text import shown
+from . import private_dir
+from .private_dir import UnsafePath
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no lock, each process asks IAM when it finds no token
+    fcntl = None  # type: ignore[assignment]  # the module is optional
+
+CACHE_SUBDIRECTORIES = ('dataarts.fabric', 'tokens')
+KEY_FILE = 'key'
+KEY_BYTES = 32
 FILE_MAX_BYTES = 64 * 1024
 USE_UNTIL_BEFORE_EXPIRY = datetime.timedelta(minutes=5)
+LOCK_POLL_SECONDS = 0.05
 
 
-def cache_directory(environ: t.Mapping[str, str] | None = None) -> str:
+def cache_base(environ: t.Mapping[str, str] | None = None) -> str:
+    """The user's cache directory: ``XDG_CACHE_HOME``, else ``~/.cache``; UnsafePath when neither is an
+    absolute path (a relative one would put tokens under the working directory, a checkout for instance)."""
     environ = os.environ if environ is None else environ
-    base = (environ.get('XDG_CACHE_HOME') or '').strip() or os.path.join(os.path.expanduser('~'), '.cache')
-    return os.path.join(base, CACHE_SUBDIRECTORY)
+    xdg = environ.get('XDG_CACHE_HOME') or ''
+    if xdg.strip():
+        if not xdg.isprintable():
+            raise UnsafePath('XDG_CACHE_HOME holds control characters')
+        if not os.path.isabs(xdg):
+            raise UnsafePath('XDG_CACHE_HOME is not an absolute path (%s)' % shown(xdg))
+        return xdg
+    home = environ.get('HOME')
+    if home is None:
+        try:
+            import pwd
+            home = pwd.getpwuid(os.geteuid()).pw_dir
+        except (ImportError, KeyError, AttributeError):
+            home = None
+    if not home or not os.path.isabs(home) or os.path.realpath(home) == '/':
+        raise UnsafePath('this user has no usable home directory (HOME is %s) and XDG_CACHE_HOME is not set'
+                         % (shown(home) if home is not None else 'not set'))
+    return os.path.join(home, '.cache')
 
 
-def identity_key(*parts: str | None) -> str:
-    """The file name of an identity: a hash of its parts, so that no part (the password) is readable."""
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update((part or '').encode('utf-8', errors='surrogatepass'))
-        digest.update(b'\0')
-    return digest.hexdigest()
+def _canonical(parts: t.Sequence[str | None]) -> bytes:
+    return json.dumps(list(parts), ensure_ascii=True).encode('ascii')
 
 
 class TokenCache:
-    """The cached token of one identity. Every failure to read or write the cache only costs an IAM request."""
+    """The cached token of one identity. Every failure to use the cache only costs an IAM request (and a
+    warning, once per kind of failure)."""
 
-    def __init__(self, key: str, directory: str | None = None, warn: t.Callable[[str], None] | None = None,
-                 clock: t.Callable[[], datetime.datetime] | None = None) -> None:
-        self.directory = directory or cache_directory()
-        self.path = os.path.join(self.directory, key + '.json')
+    def __init__(self, parts: t.Sequence[str | None], base: str | None = None, environ: t.Mapping[str, str] | None = None,
+                 warn: t.Callable[[str], None] | None = None, clock: t.Callable[[], datetime.datetime] | None = None,
+                 lock_wait: float = 30.0, sleep: t.Callable[[float], t.Any] = time.sleep) -> None:
+        self._parts = tuple(parts)
         self._warn = warn or (lambda message: None)
         self._clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
+        self.lock_wait = lock_wait
+        self._sleep = sleep
+        self._warned: set[str] = set()
+        self._name: str | None = None
+        self.problem: str | None = None  # why the cache is not used, when it is not
+        self.directory = ''
+        try:
+            if not private_dir.supported():
+                raise UnsafePath('this platform cannot open files without following links')
+            self.base = cache_base(environ) if base is None else base
+            self.directory = os.path.join(self.base, *CACHE_SUBDIRECTORIES)
+        except UnsafePath as exc:
+            self._give_up(str(exc))
 
-    def load(self) -> tuple[str, datetime.datetime] | None:
-        """The token and its expiry, when a trustworthy entry is valid for more than 5 minutes."""
+    def _give_up(self, why: str) -> None:
+        if self.problem is None:
+            self.problem = why
+            self._say('the IAM token cache is not used: %s; every task asks IAM for a token' % why)
+
+    def _say(self, message: str) -> None:
+        if message not in self._warned:
+            self._warned.add(message)
+            self._warn(message)
+
+    @contextlib.contextmanager
+    def _opened(self) -> t.Iterator[int | None]:
+        """The directory's descriptor, or None (with the reason given once) when it cannot be trusted."""
+        if self.problem is not None:
+            yield None
+            return
+        fd: int | None = None
         try:
-            fd = os.open(self.path, os.O_RDONLY | getattr(os, 'O_NOFOLLOW', 0))
-        except OSError:
-            return None
+            fd = private_dir.open_directory(self.base, CACHE_SUBDIRECTORIES)
+            if self._name is None:
+                self._name = self._file_name(fd)
+        except (UnsafePath, OSError) as exc:
+            reason = str(exc) if isinstance(exc, UnsafePath) else '%s: %s' % (self.directory, exc.strerror or exc)
+            self._give_up(reason)
+            if fd is not None:
+                os.close(fd)
+                fd = None
         try:
-            status = os.fstat(fd)
-            if not self._trustworthy(status):
-                return None
-            data = os.read(fd, FILE_MAX_BYTES + 1)
-        except OSError:
-            return None
+            yield fd
         finally:
-            os.close(fd)
-        entry = self._parse(data)
-        if entry is None:
-            self.drop()  # corrupt: replaced by the next store
-            return None
-        token, expires = entry
-        return (token, expires) if expires - USE_UNTIL_BEFORE_EXPIRY > self._clock() else None
+            if fd is not None:
+                os.close(fd)
 
-    def _trustworthy(self, status: os.stat_result) -> bool:
-        if not stat.S_ISREG(status.st_mode):
-            return False
-        if hasattr(os, 'getuid') and status.st_uid != os.getuid():
-            self._warn('ignoring the cached IAM token %s: it is not owned by this user' % self.path)
-            return False
-        if status.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-            self._warn('ignoring the cached IAM token %s: other users can read or write it (mode %s)'
-                       % (self.path, oct(stat.S_IMODE(status.st_mode))))
-            return False
-        return True
+    def _file_name(self, directory: int) -> str:
+        """The keyed hash of the identity; the key is made on first use (by whichever task comes first)."""
+        shown_key = os.path.join(self.directory, KEY_FILE)
+        for _attempt in range(3):
+            key = private_dir.read_file(directory, KEY_FILE, KEY_BYTES, shown_key)
+            if key is not None and len(key) == KEY_BYTES:
+                return hmac.new(key, _canonical(self._parts), hashlib.sha256).hexdigest()
+            if key is not None:  # not a key: made anew (the tokens it named are orphaned, and expire)
+                private_dir.remove(directory, KEY_FILE)
+            private_dir.write_file(directory, KEY_FILE, os.urandom(KEY_BYTES), replace=False)
+        raise UnsafePath('%s cannot be made' % shown_key)
+
+    def load(self, refused: str | None = None) -> tuple[str, datetime.datetime] | None:
+        """The token and its expiry, when a trustworthy entry is valid for more than 5 minutes (and is not
+        ``refused``, a token the API refused)."""
+        with self._opened() as directory:
+            if directory is None:
+                return None
+            try:
+                data = private_dir.read_file(directory, t.cast(str, self._name) + '.json', FILE_MAX_BYTES,
+                                             'a token file in %s' % self.directory)
+            except UnsafePath as exc:
+                self._say('ignoring a cached IAM token: %s' % exc)
+                return None
+            except OSError:
+                return None
+            if data is None:
+                return None
+            entry = self._parse(data)
+            if entry is None:
+                private_dir.remove(directory, t.cast(str, self._name) + '.json')  # corrupt: replaced by the next store
+                return None
+        token, expires = entry
+        if token == refused:
+            return None
+        return (token, expires) if expires - USE_UNTIL_BEFORE_EXPIRY > self._clock() else None
 
     @staticmethod
     def _parse(data: bytes) -> tuple[str, datetime.datetime] | None:
@@ -108,25 +192,15 @@ class TokenCache:
                 return
         except OverflowError:
             return
-        try:
-            self._ensure_directory()
-            fd, temporary = tempfile.mkstemp(dir=self.directory, prefix='.token-', suffix='.tmp')
+        data = json.dumps({'token': token, 'expires_at': expires.isoformat()}).encode('utf-8')
+        with self._opened() as directory:
+            if directory is None:
+                return
             try:
-                with os.fdopen(fd, 'w', encoding='utf-8') as handle:
-                    json.dump({'token': token, 'expires_at': expires.isoformat()}, handle)
-                os.replace(temporary, self.path)
-            except BaseException:
-                os.unlink(temporary)
-                raise
-        except OSError as exc:
-            self._warn('could not keep the IAM token for later tasks in %s: %s' % (self.directory,
-                                                                                   exc.strerror or exc))
-
-    def _ensure_directory(self) -> None:
-        os.makedirs(self.directory, mode=0o700, exist_ok=True)
-        status = os.stat(self.directory)
-        if stat.S_IMODE(status.st_mode) != 0o700 and (not hasattr(os, 'getuid') or status.st_uid == os.getuid()):
-            os.chmod(self.directory, 0o700)
+                private_dir.write_file(directory, t.cast(str, self._name) + '.json', data)
+            except OSError as exc:
+                self._say('could not keep the IAM token for later tasks in %s: %s'
+                          % (self.directory, exc.strerror or exc))
 
     def drop(self, token: str | None = None) -> None:
         """Forget the entry (only when it still holds ``token``, if given: another task may have replaced it)."""
@@ -134,7 +208,50 @@ class TokenCache:
             current = self.load()
             if current is None or current[0] != token:
                 return
+        with self._opened() as directory:
+            if directory is not None:
+                private_dir.remove(directory, t.cast(str, self._name) + '.json')
+
+    @contextlib.contextmanager
+    def exchange_lock(self) -> t.Iterator[bool]:
+        """Held while this process asks IAM for the identity's token, so that the others wait and then take
+        the token it stored. True when it is held; False after ``lock_wait`` seconds (or with no usable cache)."""
+        if fcntl is None:
+            yield False
+            return
+        with self._opened() as directory:
+            fd = None
+            if directory is not None:
+                try:
+                    fd = private_dir.open_lock_file(directory, t.cast(str, self._name) + '.lock',
+                                                    'a lock file in %s' % self.directory)
+                except UnsafePath as exc:
+                    self._say('not waiting for other tasks to get the IAM token: %s' % exc)
+        if fd is None:
+            yield False
+            return
         try:
-            os.unlink(self.path)
-        except OSError:
-            pass
+            held = self._take(fd)
+            if held is False:
+                self._say('another task has been getting the IAM token for more than %g s: asking IAM as well'
+                          % self.lock_wait)
+            yield bool(held)
+        finally:
+            os.close(fd)  # releases the lock
+
+    def _take(self, fd: int) -> bool | None:
+        """True once the lock is held, False after ``lock_wait``, None when the caller is cancelled (a pause
+        that returns true) or the lock cannot be taken."""
+        waited = 0.0
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if waited >= self.lock_wait:
+                    return False
+                if self._sleep(LOCK_POLL_SECONDS):
+                    return None
+                waited += LOCK_POLL_SECONDS
+            except OSError:
+                return None

@@ -26,8 +26,9 @@ from .._config.types import Connection
 from .._errors import FabricError
 from .._redact import Redactor
 from .._text import SHORT_FIELD_CHARS, service_text
-from .deadline import RequestWatch, WatchedAdapter
+from .deadline import InFlight, RequestWatch, WatchedAdapter
 from .failures import (
+    cancelled_error,
     cause_in_words,
     causes,
     out_of_resources,
@@ -83,13 +84,13 @@ class Transport:
     that made it (a fork), it opens connections of its own there."""
 
     def __init__(self, connection: Connection, redactor: Redactor, user_agent: str,
-                 sleep: t.Callable[[float], None] = time.sleep) -> None:
+                 sleep: t.Callable[[float], t.Any] | None = None) -> None:
         self.connection = connection
         self.redactor = redactor
         self.retry_events: list[RetryEvent] = []
         self.notes: list[str] = []  # warnings other than retries, for the caller to report
         self._user_agent = user_agent
-        self._sleep = sleep
+        self._sleep = sleep  # None: the pause before a retry waits on the cancellation, which ends it
         # An explicit proxy replaces HTTPS_PROXY/HTTP_PROXY/NO_PROXY; None leaves them to requests.
         self._proxies = {'http': connection.proxy, 'https': connection.proxy} if connection.proxy else None
         if connection.verify is False:
@@ -102,6 +103,7 @@ class Transport:
     def _open(self) -> None:
         self._pid = os.getpid()
         self._lock = threading.Lock()  # a fork may have copied the parent's lock while it was held
+        self.watches = InFlight()
         self.in_flight = AdaptiveLimit(self.connection.concurrency)
         self._session = requests.Session()
         self._session.auth = _NoNetrc()
@@ -132,6 +134,15 @@ class Transport:
         if self._pid == os.getpid():
             self._session.close()
 
+    def pause(self, seconds: float) -> bool:
+        """Wait ``seconds``, or less when the call is cancelled meanwhile: True then."""
+        return self.watches.cancelled.wait(seconds)
+
+    def abort(self) -> None:
+        """End every request in flight at once (their sockets are shut) and refuse new ones: for a caller that
+        is cancelled (the event source), which must not outlive its cancellation by a request's time limit."""
+        self.watches.abort()
+
     def note(self, warning: str) -> None:
         with self._lock:
             if len(self.notes) < WARNINGS_MAX:
@@ -152,11 +163,15 @@ class Transport:
         retry_number = 0
         started = time.monotonic()
         while True:
+            if self.watches.cancelled.is_set():
+                raise cancelled_error(method, url)
             left = self._deadline - time.monotonic()
             if left <= 0:
                 raise past_deadline_error(method, url, self.connection.total_timeout)
             seconds = min(self.connection.timeout, left)
             attempt = self._attempt(method, url, headers, payload, seconds)
+            if self.watches.cancelled.is_set():
+                raise cancelled_error(method, url)
             status = attempt.response.status_code if attempt.response is not None else None
             if attempt.error is None and status not in RETRY_STATUSES:
                 return t.cast('requests.Response', attempt.response), attempt.body
@@ -177,7 +192,7 @@ class Transport:
                                        else None)
             if pause >= self._deadline - time.monotonic():
                 raise past_deadline_error(method, url, self.connection.total_timeout)
-            self._sleep(pause)
+            (self._sleep or self.pause)(pause)
 
     def _spent(self, retries: int, started: float) -> str:
         return (' (gave up after %d attempts in %.1f s: retries %d, timeout %g s, connect_timeout %g s)'
@@ -186,7 +201,7 @@ class Transport:
 
     def _attempt(self, method: str, url: str, headers: t.Mapping[str, str], payload: bytes | None,
                  seconds: float) -> _Attempt:
-        with RequestWatch(seconds, self._deadline) as watch:
+        with RequestWatch(seconds, self._deadline) as watch, self.watches.watching(watch):
             try:
                 # verify is passed on every call: a Session-level value loses to REQUESTS_CA_BUNDLE.
                 response = self._session.request(

@@ -17,7 +17,7 @@ from .counts import Counter
 from .executor import CallExecutor, run_plans
 from .pager import Pager
 from .query import SessionQuery
-from .result import SessionListing, unique
+from .result import SessionListing, UniqueSessions, conflict_warning
 
 
 class _Workspace:
@@ -41,9 +41,15 @@ class _Workspace:
         if self.counter is not None:
             return self.counter.listing()
         listings = [pager.listing() for pager in self.pagers]
-        merged = SessionListing(total=sum(listing.total for listing in listings))
-        merged.sessions = unique((s for listing in listings for s in listing.sessions), self.query.query.max_results)
+        sessions = UniqueSessions()
+        for listing in listings:
+            sessions.merge(listing)
+        merged = sessions.listing(self.query.query.max_results)
+        merged.total = sum(listing.total for listing in listings)
         merged.warnings = [warning for listing in listings for warning in listing.warnings]
+        warning = conflict_warning(merged.conflicts, 'workspace %s' % self.query.workspace_id)
+        if warning:
+            merged.warnings.append(warning)
         return merged
 
 

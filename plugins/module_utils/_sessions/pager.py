@@ -16,9 +16,9 @@ from concurrent.futures import Future
 
 from .._config.schema import MAX_PAGES
 from .._http.client import FabricHttpClient
-from .page import Page, fetch_page, session_key
+from .page import Page, fetch_page
 from .query import SessionQuery
-from .result import SessionListing
+from .result import SessionListing, UniqueSessions
 
 
 # The API's documented largest offset: a service that serves full pages forever still ends (and MAX_PAGES).
@@ -37,13 +37,14 @@ class _Asked(t.NamedTuple):
 
 
 class _Collector:
-    """The sessions kept from the pages: in order, each ID once, only those asked for, at most ``cap``."""
+    """The sessions kept from the pages: in order, each ID once (a copy with another status marks it
+    conflicting, see UniqueSessions), only those asked for, at most ``cap``."""
 
     def __init__(self, query: SessionQuery, status: str | None, cap: int | None) -> None:
         self.query, self.status, self.cap = query, status, cap
-        self.sessions: list[dict[str, t.Any]] = []
+        self.unique = UniqueSessions()
+        self.sessions = self.unique.sessions
         self.dropped = 0
-        self._seen: set[t.Hashable] = set()
 
     @property
     def full(self) -> bool:
@@ -58,10 +59,7 @@ class _Collector:
             if not self.query.matches(session, self.status):
                 self.dropped += 1
                 continue
-            key = session_key(session)
-            if key not in self._seen:
-                self._seen.add(key)
-                self.sessions.append(session)
+            self.unique.add(session)
         return len(self.sessions) - before
 
 
@@ -180,7 +178,7 @@ class Pager:
     def listing(self) -> SessionListing:
         where = 'workspace %s%s' % (self.query.workspace_id, ' (%s)' % self.query.describe(self.status)
                                     if self.query.describe(self.status) else '')
-        listing = SessionListing(sessions=self.collector.sessions)
+        listing = SessionListing(sessions=self.collector.sessions, conflicts=self.collector.unique.conflicts)
         reported = self.last_total or 0
         listing.total = len(listing.sessions) if self.complete else max(reported, len(listing.sessions))
         if self.repeated:

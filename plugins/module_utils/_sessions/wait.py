@@ -6,10 +6,12 @@
 
 """The module's wait: one session polled until its status is one of those wanted.
 
-Polls are planned at the start and then every ``sleep`` seconds, as many as fit in ``timeout`` (at most
-POLLS_MAX). A poll is only made while the previous one ended within the timeout, so slow answers shorten the
-wait rather than lengthen it. The wait ends early when the session is in a status it never leaves (FAIL,
-CLOSED) that is not wanted, and at once when a poll fails or the session comes without a status.
+The first poll starts at once; each next one ``sleep`` seconds after the previous one ended (never sooner:
+after a slow or throttled poll no missed poll is made up), as long as it starts within ``timeout`` (and at most
+POLLS_MAX polls), so slow answers shorten the wait rather than lengthen it. The wait ends early when the
+session is in a status it never leaves (FAIL, CLOSED) that is not wanted, and at once when a poll fails or the
+session comes without a status. A session listed with conflicting statuses in one poll (CONFLICTING) has
+reached nothing: the wait goes on.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from .._config.checks import number
 from .._config.schema import SESSION_STATUSES, WAIT_SLEEP_MAX, WAIT_TIMEOUT_MAX
 from .._errors import FabricError
 from .._text import SHOWN_CHARS, did_you_mean, shown
-from .result import SessionListing
+from .result import CONFLICTING, SessionListing
 
 # Statuses a session never leaves.
 END_STATUSES = ('FAIL', 'CLOSED')
@@ -117,10 +119,9 @@ class SessionWait:
         deadline = self._start + self.settings.timeout
         for index in range(self.settings.max_polls):
             if index:
-                now = self.clock()
-                if now > deadline:
+                if self.clock() + self.settings.sleep > deadline:
                     break
-                self.sleep(max(0.0, self._start + index * self.settings.sleep - now))
+                self.sleep(self.settings.sleep)
             listing = self._poll(poll)
             if self._done(listing):
                 return listing
@@ -162,8 +163,10 @@ class SessionWait:
         if not self.found:
             seen = 'it was not found in the workspace'
         else:
-            seen = 'last status seen: %s%s' % (_status_text(self.final_status), '' if self.present
-                                               else ' (the last poll did not find it)')
+            seen = 'last status seen: %s%s%s' % (
+                _status_text(self.final_status), '' if self.present else ' (the last poll did not find it)',
+                ' (the service listed it with different statuses in one poll)' if self.final_status == CONFLICTING
+                else '')
         return '%s did not reach %s (wait_status) within %g s (wait_timeout), %s; %s' % (
             self.settings.session, self.settings.wanted, self.settings.timeout, self._polls_made(), seen)
 

@@ -68,10 +68,12 @@ def changes(
     ``previous`` is None before the first successful poll: its sessions are the baseline, announced as
     ``session_new`` only with ``announce_existing``. ``looked_up`` holds, for sessions that vanished from
     the listing and were asked for by ID, the session the service still has, or None when it has none.
-    A vanished session not looked up (yet) keeps its last status and causes no event.
+    A vanished session not looked up (yet) keeps its last status and causes no event; it comes first in the
+    next snapshot, so that the sessions that have waited longest are looked up first (see ``trim_backlog``).
     """
     events: list[Event] = []
     current: Snapshot = {}
+    pending: Snapshot = {}
     for session in sessions:
         key = session_key(session)
         if key is None or key in current:
@@ -88,7 +90,7 @@ def changes(
     for key in vanished(previous, sessions):
         last_status = t.cast(Snapshot, previous)[key]
         if key not in looked_up:
-            current[key] = last_status
+            pending[key] = last_status
             continue
         found = looked_up[key]
         if found is None:
@@ -100,4 +102,17 @@ def changes(
             events.append(session_event(SESSION_STATUS_CHANGED, workspace_id, found, last_status))
         if status in watched_statuses:
             current[key] = status
-    return events, current
+    return events, {**pending, **current}
+
+
+def trim_backlog(snapshot: Snapshot, sessions: t.Iterable[t.Mapping[str, t.Any]],
+                 limit: int) -> tuple[Snapshot, list[str]]:
+    """The snapshot with at most ``limit`` sessions that left the listing and are still to be looked up, and
+    the IDs dropped to keep it so (the oldest first): sessions that close faster than they can be looked up
+    must not pile up without bound, nor their events lag without bound."""
+    backlog = vanished(snapshot, sessions)
+    dropped = backlog[:max(0, len(backlog) - limit)]
+    if not dropped:
+        return snapshot, []
+    gone = set(dropped)
+    return {key: status for key, status in snapshot.items() if key not in gone}, dropped

@@ -29,6 +29,8 @@ from .changes import Snapshot, vanished
 FINAL_STATUS = 'CLOSED'
 LIVE_STATUSES = tuple(status for status in SESSION_STATUSES if status != FINAL_STATUS)
 LOOKUPS_PER_POLL_MAX = 20
+# Sessions that left the listing and wait to be looked up: ten polls' worth; older ones are dropped.
+VANISHED_BACKLOG_MAX = 10 * LOOKUPS_PER_POLL_MAX
 
 
 def watched_statuses(query: Query) -> tuple[str, ...]:

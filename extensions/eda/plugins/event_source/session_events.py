@@ -15,11 +15,14 @@ description:
     change; for V(session_gone) the last status seen; for V(session_new) null). For V(session_gone) the service no
     longer has the session: C(session) then holds only C(session_id) and C(status), the last status seen.'
   - 'A poll that fails (a network error, HTTP 5xx after the retries, 401, 403, 404, a malformed answer) does not
-    end the source. The first failure of a streak puts one event with exactly the keys C(type) (V(poll_failed)),
-    C(workspace_id), C(error) (the message, secrets removed) and C(status_code) (the HTTP status, or null when
-    the service did not answer); the next polls of that workspace wait 1, 2, 4, 8 and then 10 intervals. The
-    first poll that works again puts one event with exactly C(type) (V(poll_recovered)), C(workspace_id) and
-    C(failed_polls) (how many polls failed in a row), before the change events of that poll.'
+    end the source, and every failure is logged. When the polls of a workspace start failing, one event with
+    exactly the keys C(type) (V(poll_failed)), C(workspace_id), C(error) (the message, secrets removed) and
+    C(status_code) (the HTTP status, or null when the service did not answer) is put; after failures in a row
+    the next polls of that workspace wait 1, 2, 4, 8 and then 10 intervals. Only once 3 polls in a row have
+    worked again is one event with exactly C(type) (V(poll_recovered)), C(workspace_id) and C(failed_polls) (how
+    many polls failed since V(poll_failed)) put, before the change events of that poll: a gateway that fails
+    every other poll gives one V(poll_failed), not a pair of events every two polls. Change events of the polls
+    that work are put as always.'
   - ansible-rulebook adds its own C(meta) key to every event.
   - 'Besides the options below, the source takes every connection option of the module
     M(dataarts.fabric.fabric_session_info), with the same names, defaults, environment variables (read from the
@@ -34,7 +37,9 @@ description:
   - 'The cost of one poll of one workspace is bounded: one listing per watched status (one request per page of
     O(page_size) sessions, four requests for a workspace with fewer than O(page_size) sessions per status), plus
     one request by C(session_id) for each session that left the listing, at most 20 per poll (more are asked for
-    at the next polls).'
+    at the next polls, those that left first first). At most 200 sessions wait to be asked for: when more leave
+    the listing than can be asked for, the oldest are dropped without an event and a warning in the log names
+    them.'
   - 'Without O(status), the watched statuses are V(RUNNING), V(WAITING), V(CREATING) and V(FAIL): sessions that
     are V(CLOSED), the history that only grows, are never listed. A session that leaves the listing is asked for
     by ID: V(CLOSED) is then a V(session_status_changed) event (and the session is forgotten), no answer a
@@ -42,6 +47,7 @@ description:
   - With O(status), only sessions in those statuses are watched; a session that enters one of them is
     V(session_new), one that leaves all of them is V(session_status_changed) with its new status.
   - The only state kept is the ID and status of each watched session.
+  - Cancelling the source (ansible-rulebook stopping) ends the poll in flight at once.
 version_added: 1.0.0
 author:
   - DataArts Fabric Ansible maintainers (@dataarts-fabric)
@@ -140,7 +146,6 @@ import asyncio
 import logging
 import sys
 import typing as t
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 
@@ -166,44 +171,52 @@ from ansible_collections.dataarts.fabric.plugins.module_utils._watch.changes imp
     Event,
     Snapshot,
     changes,
+    trim_backlog,
 )
-from ansible_collections.dataarts.fabric.plugins.module_utils._watch.poll import fetch, watched_statuses  # noqa: E402
+from ansible_collections.dataarts.fabric.plugins.module_utils._watch.poll import (  # noqa: E402
+    LOOKUPS_PER_POLL_MAX,
+    VANISHED_BACKLOG_MAX,
+    fetch,
+    watched_statuses,
+)
 from ansible_collections.dataarts.fabric.plugins.module_utils._watch.settings import (  # noqa: E402
     WatchSettings,
     watch_settings,
 )
 from ansible_collections.dataarts.fabric.plugins.module_utils._watch.streak import PollStreak  # noqa: E402
+from ansible_collections.dataarts.fabric.plugins.module_utils._watch.worker import in_daemon_thread  # noqa: E402
 
 logger = logging.getLogger('dataarts.fabric.session_events')
 
 
 class _Watch:
-    """The polls of every workspace of one source, one after the other, in one worker thread."""
+    """The polls of every workspace of one source, one after the other, each in a daemon thread."""
 
-    def __init__(self, queue: asyncio.Queue, client: FabricHttpClient, settings: WatchSettings,
-                 executor: ThreadPoolExecutor) -> None:
+    def __init__(self, queue: asyncio.Queue, client: FabricHttpClient, settings: WatchSettings) -> None:
         self.queue = queue
         self.client = client
         self.settings = settings
-        self.executor = executor
         self.statuses = watched_statuses(settings.config.query)
         self.snapshots: dict[str, Snapshot | None] = dict.fromkeys(settings.workspace_ids)
         self.streaks = {workspace_id: PollStreak(workspace_id) for workspace_id in settings.workspace_ids}
 
     async def poll(self, workspace_id: str) -> list[Event]:
-        loop = asyncio.get_running_loop()
         previous = self.snapshots[workspace_id]
         try:
-            result = await loop.run_in_executor(
-                self.executor, fetch, self.client, workspace_id, self.settings.config.query, previous,
-                logger.warning)
+            result = await in_daemon_thread(fetch, self.client, workspace_id, self.settings.config.query, previous,
+                                            logger.warning)
         except FabricError as exc:
             error = self.client.redactor.error(exc)
             logger.warning('polling workspace %s failed: %s', workspace_id, error)
             return self.streaks[workspace_id].failed(str(error), error.status)
-        events, self.snapshots[workspace_id] = changes(
-            workspace_id, previous, result.sessions, result.looked_up, self.statuses,
-            self.settings.announce_existing)
+        events, snapshot = changes(workspace_id, previous, result.sessions, result.looked_up, self.statuses,
+                                   self.settings.announce_existing)
+        self.snapshots[workspace_id], dropped = trim_backlog(snapshot, result.sessions, VANISHED_BACKLOG_MAX)
+        if dropped:
+            logger.warning('workspace %s: %d sessions left the listing faster than they can be asked for (%d per'
+                           ' poll, at most %d waiting): dropped without an event: %s%s', workspace_id, len(dropped),
+                           LOOKUPS_PER_POLL_MAX, VANISHED_BACKLOG_MAX, ', '.join(dropped[:10]),
+                           ' and %d more' % (len(dropped) - 10) if len(dropped) > 10 else '')
         return self.streaks[workspace_id].succeeded() + events
 
     async def run(self) -> None:
@@ -224,12 +237,11 @@ async def main(queue: asyncio.Queue, args: dict[str, t.Any]) -> None:
     client = open_client(settings.config.connection, user_agent('event source'))
     for warning in settings.config.warnings:
         logger.warning(client.redactor.text(warning))
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix='fabric-session-events')
     try:
-        await _Watch(queue, client, settings, executor).run()
+        await _Watch(queue, client, settings).run()
     finally:
-        # A poll still running in the thread ends within its timeout; its result is not waited for.
-        executor.shutdown(wait=False, cancel_futures=True)
+        # the poll in flight ends now (its socket is shut); its daemon thread is not waited for
+        client.transport.abort()
         client.close()
 
 

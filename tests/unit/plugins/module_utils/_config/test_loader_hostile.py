@@ -119,6 +119,10 @@ def test_blank_filters_are_refused_and_point_to_omit(given, message):
     ({'endpoint': 'https://fabric.example.test /x'}, 'endpoint must be a URL without white space'),
     ({'endpoint': 'https://fabric.example.test:99999'}, 'endpoint is not a valid URL (Port out of range'),
     ({'endpoint': 'https://fabric.example.test/v1'}, 'without /v1'),
+    ({'endpoint': 'https://fabric.-b\u00fccher.example'},
+     'endpoint has a host name that cannot be written in IDNA form (Label must not start or end with a hyphen)'),
+    ({'iam_endpoint': 'https://iam.\u00fc\u00fc..example', 'auth_token': None, 'username': 'u', 'password': 'p',
+      'domain_name': 'd', 'project_name': 'cn-north-4'}, 'iam_endpoint has a host name that cannot be written'),
     ({'timeout': float('inf')}, 'timeout must be a number of seconds greater than 0'),
     ({'timeout': float('nan')}, 'timeout must be a number of seconds greater than 0'),
     ({'total_timeout': -1.0}, 'total_timeout must be a number of seconds greater than 0'),
@@ -193,3 +197,13 @@ def test_proxy_passwords_from_the_environment_are_secrets_of_the_client(monkeypa
     client = open_client(load_config(raw(), environ={}).connection, 'test')
     text = client.redactor.text('407: Pr0xy-PASSWORD-42 refused (Basic YWxpY2U6UHIweHktUEFTU1dPUkQtNDI=)')
     assert 'Pr0xy' not in text and 'YWxpY2U6UHIweHktUEFTU1dPUkQtNDI=' not in text
+
+
+@pytest.mark.parametrize('option', ['endpoint', 'iam_endpoint'])
+def test_a_non_ascii_host_is_kept_in_its_idna_form(option):
+    given = {option: 'https://Fabric.B\u00fccher.example:8443/'}
+    if option == 'iam_endpoint':
+        given.update(auth_token=None, username='u', password='p', domain_name='d', project_name='cn-north-4')
+    connection = load_config(raw(**given), environ={}).connection
+    url = connection.base_url if option == 'endpoint' else connection.iam_url
+    assert url == 'https://fabric.xn--bcher-kva.example:8443'

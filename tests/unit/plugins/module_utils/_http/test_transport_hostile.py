@@ -10,6 +10,8 @@ characters and no secret."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,6 +22,7 @@ from ansible_collections.dataarts.fabric.plugins.module_utils._http.identity imp
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
 from ansible_collections.dataarts.fabric.plugins.module_utils._redact import Redactor
 from ansible_collections.dataarts.fabric.plugins.module_utils._http.retry import parse_retry_after
+from ansible_collections.dataarts.fabric.tests.emulator.fabric_emulator import FabricEmulator
 from ansible_collections.dataarts.fabric.tests.unit.plugins.scripted_server import ScriptedServer, answer
 
 TOKEN = 'tok-3xample-s3cret'
@@ -202,3 +205,30 @@ def test_a_proxy_that_refuses_the_tunnel_is_not_asked_again():
             client.get_json(PATH, QUERY)
         assert len(proxy.requests) == 1 and proxy.requests[0].startswith(b'CONNECT fabric.example.test:443')
     assert 'failed at the proxy' in str(caught.value) and client.retry_events == []
+
+
+@pytest.mark.parametrize('fault', [{'kind': 'delay', 'seconds': 600},  # a request held by the gateway
+                                   {'kind': 'status', 'status': 429, 'retry_after': '600'}])  # a pause to retry
+def test_an_abort_from_another_thread_ends_the_request_at_once(fault):
+    with FabricEmulator(tokens=[TOKEN]) as emu:
+        emu.add_fault(**fault)
+        client = make_client(emu.url, TokenIdentity(TOKEN), retries=3, timeout=300, total_timeout=900, backoff=0)
+        outcome = []
+        caller = threading.Thread(target=lambda: outcome.append(_outcome(client)))
+        caller.start()
+        while not emu.requests_log():
+            time.sleep(0.02)
+        client.transport.abort()
+        caller.join(30)  # a bound against hanging: the gateway would answer after 600 s
+        assert not caller.is_alive()
+        assert outcome == ['GET %s/v1/workspaces/ws-1/sessions was cancelled: the caller is stopping' % emu.url]
+        assert len(emu.requests_log()) == 1 and _outcome(client).endswith('was cancelled: the caller is stopping')
+        client.close()
+
+
+def _outcome(client):
+    try:
+        client.get_json(PATH, QUERY)
+    except FabricError as exc:
+        return str(exc)
+    return 'answered'

@@ -160,20 +160,20 @@ def test_a_failed_poll_ends_the_wait_with_the_request_error_and_its_http_fields(
     assert wait.polls == 3 and wait.outcome == 'poll_failed' and wait.final_status == 'CREATING'
 
 
-def test_slow_polls_stop_the_wait_once_one_ends_past_the_timeout():
+def test_slow_polls_stop_the_wait_once_the_next_would_start_past_the_timeout():
     wait, fake_time = make_wait(timeout=10, sleep=1)
     with pytest.raises(FabricError, match='within 10 s'):
         wait.run(ScriptedSession(['CREATING'], fake_time, poll_seconds=4))
-    # polls end at 4, 8 and 12 s: the third ended past the timeout, so there is no fourth
+    # polls run 0-4, 5-9 and 10-14 s: a fourth would start at 15 s, past the timeout
     assert wait.polls == 3
-    assert fake_time.sleeps == [0.0, 0.0]
+    assert fake_time.sleeps == [1.0, 1.0]
 
 
-def test_polls_keep_their_schedule_when_a_poll_takes_part_of_the_interval():
+def test_each_poll_starts_the_sleep_after_the_previous_one_ended():
     wait, fake_time = make_wait(timeout=3, sleep=1)
     with pytest.raises(FabricError):
         wait.run(ScriptedSession(['CREATING'], fake_time, poll_seconds=0.25))
-    assert fake_time.sleeps == [0.75, 0.75, 0.75] and wait.polls == 4
+    assert fake_time.sleeps == [1.0, 1.0] and wait.polls == 3
 
 
 def test_the_number_of_polls_is_bounded_whatever_the_timeout():
@@ -258,7 +258,7 @@ def test_every_wait_ends_as_its_script_says_within_its_bounds(script, wanted, ti
         assert '%d poll' % wait.polls in str(error)
         assert (('last status seen: %s' % last_found[-1]) if last_found else 'not found') in str(error)
         # it ran out of polls, or the last poll ended past the timeout
-        assert wait.polls == wait.settings.max_polls or poll.ends[-1] > 1000.0 + timeout
+        assert wait.polls == wait.settings.max_polls or poll.ends[-1] + sleep > 1000.0 + timeout
 
 
 def test_a_status_the_service_made_up_is_shown_escaped_and_cut_in_the_timeout_message():

@@ -5,9 +5,17 @@
 
 from __future__ import annotations
 
-from ansible_collections.dataarts.fabric.plugins.module_utils._watch.streak import PollStreak
-from ansible_collections.dataarts.fabric.plugins.module_utils._watch.changes import changes, snapshot_of, vanished
-from ansible_collections.dataarts.fabric.plugins.module_utils._watch.poll import LIVE_STATUSES
+from ansible_collections.dataarts.fabric.plugins.module_utils._watch.changes import (
+    changes,
+    snapshot_of,
+    trim_backlog,
+    vanished,
+)
+from ansible_collections.dataarts.fabric.plugins.module_utils._watch.poll import (
+    LIVE_STATUSES,
+    LOOKUPS_PER_POLL_MAX,
+    VANISHED_BACKLOG_MAX,
+)
 
 WS = 'ws-1'
 
@@ -103,24 +111,34 @@ def test_snapshot_and_vanished_keep_the_order_first_seen():
     assert vanished(None, []) == []
 
 
-def test_streak_one_failed_event_then_silence_then_one_recovered():
-    streak = PollStreak(WS)
-    assert streak.succeeded() == []
-    assert streak.failed('boom', 503) == [{'type': 'poll_failed', 'workspace_id': WS, 'error': 'boom',
-                                           'status_code': 503}]
-    assert streak.failed('boom again') == []
-    assert streak.failed('boom again', 401) == []
-    assert streak.succeeded() == [{'type': 'poll_recovered', 'workspace_id': WS, 'failed_polls': 3}]
-    assert streak.succeeded() == []
-    assert streak.failed('new streak') != []
+def test_sessions_waiting_to_be_looked_up_come_first_in_the_next_snapshot():
+    events, state = changes(WS, {'a': 'RUNNING', 'b': 'RUNNING'}, [session('c', 'RUNNING')], {'a': None},
+                            LIVE_STATUSES)
+    assert list(state) == ['b', 'c']
+    assert kinds(events) == [('session_new', 'c', 'RUNNING', None), ('session_gone', 'a', 'RUNNING', 'RUNNING')]
+    # c leaves next: b, which has waited longer, is still asked for first
+    assert vanished(state, []) == ['b', 'c']
 
 
-def test_streak_backs_off_up_to_ten_intervals():
-    streak = PollStreak(WS)
-    waits = [streak.intervals_to_wait]
-    for _failure in range(7):
-        streak.failed('x')
-        waits.append(streak.intervals_to_wait)
-    assert waits == [1, 1, 2, 4, 8, 10, 10, 10]
-    streak.succeeded()
-    assert streak.intervals_to_wait == 1
+def test_a_backlog_of_vanished_sessions_is_bounded_and_says_what_it_dropped():
+    snapshot = dict({'old-%d' % number: 'RUNNING' for number in range(5)}, listed='RUNNING')
+    trimmed, dropped = trim_backlog(snapshot, [session('listed', 'RUNNING')], 3)
+    assert dropped == ['old-0', 'old-1'] and list(trimmed) == ['old-2', 'old-3', 'old-4', 'listed']
+    assert trim_backlog(trimmed, [session('listed', 'RUNNING')], 3) == (trimmed, [])
+
+
+def test_sessions_closing_faster_than_they_are_looked_up_never_pile_up():
+    """Every poll, 50 sessions leave the listing and 20 are looked up: the backlog stays at its bound, and
+    every session is either looked up or named as dropped."""
+    snapshot, listed, reported = None, [], set()
+    for poll in range(30):
+        new = [session('s-%d-%d' % (poll, number), 'RUNNING') for number in range(50)]
+        looked_up = {key: None for key in vanished(snapshot, new)[:LOOKUPS_PER_POLL_MAX]}
+        events, snapshot = changes(WS, snapshot, new, looked_up, LIVE_STATUSES)
+        snapshot, dropped = trim_backlog(snapshot, new, VANISHED_BACKLOG_MAX)
+        reported |= {event['session']['session_id'] for event in events if event['type'] == 'session_gone'}
+        reported |= set(dropped)
+        assert len(snapshot) - len(new) <= VANISHED_BACKLOG_MAX
+        listed = new
+    left = set(snapshot) - {s['session_id'] for s in listed}
+    assert len(reported) + len(left) == 29 * 50
