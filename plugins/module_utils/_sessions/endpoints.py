@@ -101,8 +101,9 @@ def list_endpoints(client: FabricHttpClient, workspace_id: str, name: str | None
 
 def _candidate(entry: dict[str, t.Any]) -> str:
     owner = entry.get('owner')
+    owned = ', owner %s' % service_text(owner, 100) if owner not in (None, '') else ''
     return '%s (visibility %s%s)' % (service_text(entry.get('id'), 100), service_text(entry.get('visibility'), 40),
-                                      ', owner %s' % service_text(owner, 100) if owner not in (None, '') else '')
+                                     owned)
 
 
 def resolve(workspace_id: str, name: str, listing: Listed) -> str:

@@ -40,9 +40,9 @@ def _why(pager: Pager) -> str:
         return ('it stopped after %d pages, the most one listing reads; use max_results, or narrow it with status'
                 ' or endpoint_id' % MAX_PAGES)
     if last.hit_bound and not last.ended:
+        totals = (last.first_total or 0, last.last_total or 0)
         return ('the list kept growing while it was read (first total %d, last %d): it stopped at twice the first'
-                ' total plus a window of pages; use max_results to bound it' % (last.first_total or 0,
-                                                                               last.last_total or 0))
+                ' total plus a window of pages; use max_results to bound it' % totals)
     if not last.steady:
         return ('the list changed while it was read, in each of %d readings, so %s that were there all along may be'
                 ' missing' % (len(pager.readings), noun))
