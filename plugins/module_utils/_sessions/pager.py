@@ -52,7 +52,7 @@ class Pager:
     """
 
     def __init__(self, source: PageSource, page_size: int, cap: int | None, window: int) -> None:
-        self.source, self.cap, self.page_size = source, cap, page_size
+        self.source, self.cap = source, cap
         self.kind = offsets.learnt(source.base_url, source.list_name)
         self.sure = self.kind is not None  # learnt while nothing changed (or by an earlier listing): kept
         self.phase = _FIRST if self.kind is None else _PAGING
