@@ -32,7 +32,7 @@ description:
   - Invalid arguments stop the source at start with the message the module gives for them.
   - 'The cost of one poll of one workspace is bounded: one listing per watched status (one request per page of
     O(page_size) sessions, four requests for a workspace with fewer than O(page_size) sessions per status; the
-    first list of more than one page may take one or two more, to learn what the API's offset counts), plus
+    first list of more than one page may take one or two more, to learn what the offset of the API counts), plus
     one request by C(session_id) for each session that left the listing, at most 20 per poll (more are asked for
     at the next polls).'
   - 'Without O(status), the watched statuses are V(RUNNING), V(WAITING), V(CREATING) and V(FAIL): sessions that
