@@ -34,7 +34,7 @@ ROLE = 'roles/session_check'
 ROLE_PREFIX = 'session_check_'
 # The query options the role passes on: they change how the sessions are fetched, never which ones the role
 # sees. status, endpoint_id, session_id and max_results would hide sessions from its counts and rules.
-ROLE_QUERY_OPTIONS = ('page_size', 'concurrency')
+ROLE_QUERY_OPTIONS = ('endpoint_id', 'endpoint_name', 'page_size', 'concurrency')
 # Types whose argument spec check accepts '', null and (before ansible-core 2.19) omit's placeholder string. A
 # role variable of another type is declared raw, so that a blank value (an unset variable handed over as '' or
 # omit) passes meta/argument_specs.yml and is then dropped as unset by the filter session_check_settings; the

@@ -323,6 +323,15 @@ def session_check_verdict(settings: Mapping[str, t.Any], wait: t.Any = None, cou
     listed_failing, listed_running = _sessions(_ran(failing)), _sessions(_ran(running))
     verdict.update({'list_statuses': [status for status in settings['fail_statuses'] if counts.get(status, 0) > 0],
                     'list_running': running_broken, 'endpoints': counted_endpoints(listed_running)})
+    unseen = [_mapping(result) for result in (_ran(failing), _ran(running))
+              if isinstance(result, Mapping) and result.get('complete') is False]
+    if unseen:
+        verdict['error'] = ('session_check: workspace %s: the listing of the sessions the rules read is not whole (%s):'
+                            ' the gate does not decide on what it could not see'
+                            % (settings['workspace_id'], '; '.join(
+                                '%s session(s) the service counts were not seen' % _text(result.get('missing'))
+                                for result in unseen)))
+        return verdict
     missing = incomplete(listed_failing + listed_running)
     if missing:
         more = ' and %d more' % (len(missing) - INCOMPLETE_SHOWN) if len(missing) > INCOMPLETE_SHOWN else ''

@@ -17,8 +17,12 @@ description:
   - Every page is fetched. The terms are listed side by side over one pool of connections (at most O(concurrency)
     requests in flight), and the results come in the order of the terms; one failing workspace fails the call,
     naming it. The same client serves every later call with the same connection options in the same process.
-  - With O(count_only=true), one dictionary per workspace is returned instead, with C(workspace_id), C(total) and
-    C(counts) (and C(uncounted) when O(status) is not set).
+  - With O(count_only=true), one dictionary per workspace is returned instead, with C(workspace_id), C(total),
+    C(counts), C(complete) and C(missing) (and C(uncounted) when O(status) is not set).
+  - A listing that is not whole (it ended before the service's count, or the list changed in each of three
+    readings) gives a warning naming the workspace, the service's count and how many sessions the listing held.
+    Use the module M(dataarts.fabric.fabric_session_info), whose result says C(complete), where a decision depends
+    on having every session.
 author:
   - DataArts Fabric Ansible maintainers (@dataarts-fabric)
 options:
@@ -65,6 +69,10 @@ EXAMPLES = r"""
   ansible.builtin.set_fact:
     session_counts: "{{ query('dataarts.fabric.fabric_sessions', *workspace_ids, count_only=true) }}"
 
+- name: Sessions of the SQL endpoint named "daten_Müller 2" in two workspaces (resolved once per workspace)
+  ansible.builtin.debug:
+    msg: "{{ query('dataarts.fabric.fabric_sessions', 'workspace-a', 'workspace-b', endpoint_name='daten_Müller 2') }}"
+
 - name: Is a given session running?
   ansible.builtin.assert:
     that: >-
@@ -79,7 +87,8 @@ _raw:
     - The sessions of every workspace, in the order of the terms, each as the service sent it plus C(workspace_id).
     - An empty list when no session matches.
     - With O(count_only=true), one dictionary per workspace with C(workspace_id), C(total), C(counts) (the
-      service's total per status queried) and, when O(status) is not set, C(uncounted).
+      service's total per status queried), C(complete) (always V(true), the counts being the service's own),
+      C(missing) (always V(0)) and, when O(status) is not set, C(uncounted).
   type: list
   elements: dict
   contains:
@@ -99,6 +108,12 @@ _raw:
     endpoint_info:
       description: The SQL endpoint of the session, with its C(id) and C(name).
       type: dict
+    complete:
+      description: With O(count_only=true), whether the counts are whole (always V(true)).
+      type: bool
+    missing:
+      description: With O(count_only=true), sessions the counts could not see (always V(0)).
+      type: int
 """
 
 from ansible.errors import AnsibleLookupError

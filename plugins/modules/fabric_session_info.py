@@ -14,6 +14,10 @@ description:
   - Lists the SQL sessions of a Huawei Cloud DataArts Fabric workspace
     (C(GET /v1/workspaces/{workspace_id}/sessions)), optionally filtered by status, SQL endpoint and session ID.
   - Every page is fetched, so RV(sessions) holds every matching session unless O(max_results) stops earlier.
+    What the API's C(offset) counts (records, or pages from 0 or 1) is learnt from the answers.
+  - The listing says whether it is whole (RV(complete)). When it is not, a warning names the service's count and
+    what the listing holds, and RV(missing) says how many sessions it could not see. A list that changes while it
+    is read is read again (at most three times in all).
   - Sessions are returned exactly as the service sent them, including fields and status values this module
     does not know.
 author:
@@ -103,6 +107,21 @@ EXAMPLES = r"""
     per_endpoint: "{{ fabric.sessions | selectattr('status', 'eq', 'RUNNING') | groupby('endpoint_info.name') }}"
   ansible.builtin.debug:
     msg: "{{ dict(per_endpoint | map('first') | zip(per_endpoint | map('last') | map('length'))) }}"
+
+- name: The sessions of the SQL endpoint named "Fabric Prod.eu" (its ID is looked up by name first)
+  dataarts.fabric.fabric_session_info:
+    endpoint: https://fabric.cn-north-4.myhuaweicloud.com
+    auth_token: "{{ iam_token }}"
+    workspace_id: 8f3b7a4e-1c2d-4e5f-9a0b-1c2d3e4f5a6b
+    endpoint_name: Fabric Prod.eu
+  register: prod_sessions
+
+- name: Never pass a gate on a listing that is not whole
+  ansible.builtin.assert:
+    that:
+      - prod_sessions.complete
+      - prod_sessions.counts.FAIL == 0
+    fail_msg: "{{ prod_sessions.missing }} sessions not seen, or {{ prod_sessions.counts.FAIL }} failed"
 
 - name: Failed or still-creating sessions of one SQL endpoint, signed with AK/SK
   dataarts.fabric.fabric_session_info:
@@ -237,6 +256,27 @@ total:
   returned: success
   type: int
   sample: 15
+complete:
+  description:
+    - Whether the listing is whole, that is read to the end of the list, as long as the service's own count, and
+      steady (the list did not change while it was read, or a second or third reading found it steady).
+    - V(false) when it is known not to be whole, or when that cannot be told (the list changed during each of three
+      readings, or the service's pages ended before its count, or a limit of the listing stopped it). A warning then
+      names the service's count and what the listing held. Do not act on a listing that is not complete (a gate
+      that passes on it may miss a failed session).
+    - Listing the first O(max_results) sessions is whole when that many were listed.
+    - Always V(true) with O(count_only=true), whose counts are the service's own.
+  returned: success
+  type: bool
+  sample: true
+missing:
+  description:
+    - How many sessions the service counts that the listing could not see (its count less the distinct sessions its
+      pages held), summed over the statuses in O(status); V(0) when RV(complete) is V(true), and also when the
+      listing cannot tell (the numbers add up but the list kept changing).
+  returned: success
+  type: int
+  sample: 0
 uncounted:
   description:
     - With O(count_only=true) and no O(status), the service's total less the totals of the five documented statuses,
@@ -358,6 +398,7 @@ from ansible_collections.dataarts.fabric.plugins.module_utils._http.transport im
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
 )
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.endpoints import EndpointNames
 from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.listing import run_queries
 from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.query import SessionQuery
 from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.wait import SessionWait, wait_settings
@@ -376,6 +417,7 @@ def main():
 
     params = module.params
     waits = []
+    names = EndpointNames()  # endpoint_name is resolved once, before the first poll
 
     def work(config, client):
         query = SessionQuery.for_workspace(params['workspace_id'], config.query)
@@ -386,7 +428,7 @@ def main():
                                                  'count_only': config.query.count_only})))
 
         def poll():
-            [listing] = run_queries(client, [query], module.warn)
+            [listing] = run_queries(client, [query], module.warn, names)
             return listing
 
         return poll() if not waits else waits[0].run(poll)

@@ -11,6 +11,7 @@ import pytest
 import responses
 
 from ansible_collections.dataarts.fabric.plugins.module_utils._config.options import ALL_OPTIONS
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import offsets
 
 # Every variable the collection, requests or the credential files read: none may leak in from the machine.
 ENV_NAMES = tuple(name for option in ALL_OPTIONS for name in option.env) + (
@@ -25,6 +26,14 @@ def clean_env(monkeypatch, tmp_path):
     for name in ENV_NAMES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv('HOME', str(tmp_path))
+
+
+@pytest.fixture(autouse=True)
+def fresh_offsets():
+    """Each test is a run of its own: what a listing learnt of a service's offsets is not carried over."""
+    offsets.forget()
+    yield
+    offsets.forget()
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ HEADER_OPTIONS = ('auth_token', 'access_key', 'security_token', 'project_id')
 CA_BUNDLE_MAX_BYTES = 16 * 1024 * 1024
 IAM_VERSION_SUFFIX = '/v3'
 API_VERSION_SUFFIX = '/v1'
+ENDPOINT_NAME_MAX = 255
 
 
 def check_id(option_name: str, value: t.Any) -> str:
@@ -94,6 +95,20 @@ def filter_id(name: str, value: t.Any) -> str | None:
         raise FabricError('%s is empty: give an ID (%s), or leave the option out (omit) to not filter by it'
                           % (name, ID_RULE))
     return check_id(name, value)
+
+
+def endpoint_name(value: t.Any) -> str | None:
+    """A SQL endpoint's name: any text without control characters, surrounding white space removed; an empty
+    value is refused rather than read as no filter."""
+    if value is None:
+        return None
+    name = string('endpoint_name', value)
+    if name is None:
+        raise FabricError('endpoint_name must not be empty: leave the option out to list the sessions of every'
+                          ' endpoint')
+    if len(name) > ENDPOINT_NAME_MAX:
+        raise FabricError('endpoint_name must be at most %d characters, got %d' % (ENDPOINT_NAME_MAX, len(name)))
+    return name
 
 
 def statuses(value: t.Any) -> tuple[str | None, ...]:

@@ -25,6 +25,7 @@ from .checks import (
     checked_proxy,
     checked_url,
     check_names,
+    endpoint_name,
     filter_id,
     number,
     seconds,
@@ -72,6 +73,8 @@ def _normalized(name: str, value: t.Any) -> t.Any:
         return statuses(value)
     if name in FILTER_OPTIONS:
         return filter_id(name, value)
+    if name == 'endpoint_name':
+        return endpoint_name(value)
     if option.type in ('str', 'path'):
         return string(name, value)
     if isinstance(value, str) and option.type in ('bool', 'int', 'float'):
@@ -209,6 +212,8 @@ def _connection(values: t.Mapping[str, t.Any], sourced: Sourced | None = None) -
 
 
 def _query(values: t.Mapping[str, t.Any]) -> Query:
+    if values['endpoint_id'] is not None and values['endpoint_name'] is not None:
+        raise FabricError('endpoint_id and endpoint_name are mutually exclusive: give one of them')
     max_results = values['max_results']
     if max_results is not None:
         max_results = number('max_results', max_results, 1, 10 ** 9, integer=True, rule='at least 1')
@@ -216,6 +221,7 @@ def _query(values: t.Mapping[str, t.Any]) -> Query:
         statuses=values['status'],
         endpoint_id=values['endpoint_id'],
         session_id=values['session_id'],
+        endpoint_name=values['endpoint_name'],
         page_size=number('page_size', values['page_size'], 1, PAGE_SIZE_MAX, integer=True),
         max_results=max_results,
         count_only=bool_value('count_only', values['count_only']),

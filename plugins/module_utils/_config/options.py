@@ -245,6 +245,18 @@ QUERY_OPTIONS = (
          ' sessions of every endpoint.'),
     ),
     Option(
+        'endpoint_name', 'str',
+        ('Only return sessions of the SQL endpoint of this name, matched exactly (case included) among the SQL'
+         ' endpoints of the workspace, the caller\'s own and other owners\' V(PUBLIC) ones.',
+         'The name is resolved to the endpoint\'s ID once per workspace before any session is listed, through the'
+         ' endpoint list of the API (C(GET /v1/workspaces/{workspace_id}/endpoints)). No SQL endpoint of that name'
+         ' fails, naming the name; several (another owner\'s V(PUBLIC) endpoint of the same name) fail, naming each'
+         ' one\'s ID and visibility: then use O(endpoint_id).',
+         'Names may hold C(.), spaces and any letter; names the API\'s name filter refuses are looked for over every'
+         ' page of the endpoint list.',
+         'Cannot be combined with O(endpoint_id).'),
+    ),
+    Option(
         'session_id', 'str',
         ('Only return the session with this ID (%s).' % ID_RULE,
          'An empty value is refused rather than read as no filter: leave the option out (C(omit)) to list every'

@@ -44,6 +44,20 @@ def module_argument_spec(*own: Option, **extra: dict[str, t.Any]) -> dict[str, d
     return spec
 
 
+def connection_argument_spec(*own: Option, **extra: dict[str, t.Any]) -> dict[str, dict[str, t.Any]]:
+    """The argument spec of a module that takes the connection options only, with its ``own`` options of the table
+    and ``extra``."""
+    spec = {option.name: _argument(option) for option in CONNECTION_OPTIONS + own}
+    spec.update(extra)
+    return spec
+
+
+def options_named(*names: str) -> tuple[Option, ...]:
+    """Rows of the shared table, by name."""
+    rows = {option.name: option for option in ALL_OPTIONS}
+    return tuple(rows[name] for name in names)
+
+
 def _env_sentence(option: Option) -> str:
     if len(option.env) == 1:
         sentence = 'When not set, the environment variable E(%s) is used' % option.env[0]

@@ -69,6 +69,7 @@ class Query:
     statuses: tuple[str | None, ...] = (None,)
     endpoint_id: str | None = None
     session_id: str | None = None
+    endpoint_name: str | None = None
     page_size: int = default_of('page_size')
     max_results: int | None = None
     count_only: bool = default_of('count_only')

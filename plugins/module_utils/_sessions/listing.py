@@ -10,14 +10,25 @@ call's one executor, merged in the order asked.
 
 from __future__ import annotations
 
+import dataclasses
 import typing as t
 
+from .._errors import FabricError
 from .._http.client import FabricHttpClient
 from .counts import Counter
+from .endpoints import EndpointNames
 from .executor import CallExecutor, run_plans
+from .outcome import listed
 from .pager import Pager
 from .query import SessionQuery
 from .result import SessionListing, UniqueSessions, conflict_warning
+from .source import SessionSource
+
+
+def _session_listing(pager: Pager) -> SessionListing:
+    found = listed(pager)
+    return SessionListing(sessions=found.entries, total=found.total, warnings=found.warnings,
+                          partial=not found.complete, missing=found.missing)
 
 
 class _Workspace:
@@ -25,9 +36,14 @@ class _Workspace:
 
     def __init__(self, client: FabricHttpClient, query: SessionQuery, concurrency: int) -> None:
         self.query = query
-        self.counter = Counter(client, query) if query.query.count_only else None
+        asked = query.query
+        if asked.endpoint_name is not None and asked.endpoint_id is None:
+            raise FabricError('internal error: endpoint_name %s was not resolved before the listing'
+                              % asked.endpoint_name)
+        self.counter = Counter(client, query) if asked.count_only else None
         self.pagers = [] if self.counter is not None else [
-            Pager(client, query, status, concurrency) for status in query.query.statuses]
+            Pager(SessionSource(client, query, status), asked.page_size, asked.max_results, concurrency)
+            for status in asked.statuses]
 
     @property
     def plans(self) -> list[t.Any]:
@@ -40,7 +56,7 @@ class _Workspace:
     def listing(self) -> SessionListing:
         if self.counter is not None:
             return self.counter.listing()
-        listings = [pager.listing() for pager in self.pagers]
+        listings = [_session_listing(pager) for pager in self.pagers]
         sessions = UniqueSessions()
         for listing in listings:
             sessions.merge(listing)
@@ -50,12 +66,21 @@ class _Workspace:
         warning = conflict_warning(merged.conflicts, 'workspace %s' % self.query.workspace_id)
         if warning:
             merged.warnings.append(warning)
+        merged.partial = any(listing.partial for listing in listings)
+        merged.missing = sum(listing.missing for listing in listings)
         return merged
+
+
+def with_endpoint_ids(queries: t.Sequence[SessionQuery], names: EndpointNames) -> list[SessionQuery]:
+    """The queries with their endpoint_name resolved to endpoint_id (``names`` holds them resolved)."""
+    return [query if query.query.endpoint_name is None else SessionQuery(query.workspace_id, dataclasses.replace(
+        query.query, endpoint_id=names.endpoint_id(query.workspace_id, query.query.endpoint_name)))
+        for query in queries]
 
 
 def list_sessions(client: FabricHttpClient, query: SessionQuery, concurrency: int | None = None) -> SessionListing:
     """Every status of one workspace in a call already started (``client.call()``), with ``concurrency`` requests
-    in flight (the connection's when not given)."""
+    in flight (the connection's when not given). An endpoint_name must be resolved already (run_queries)."""
     concurrency = client.concurrency if concurrency is None else concurrency
     with CallExecutor(concurrency) as executor:
         workspace = _Workspace(client, query, concurrency)
@@ -67,23 +92,33 @@ def run_queries(
     client: FabricHttpClient,
     queries: t.Sequence[SessionQuery],
     warn: t.Callable[[str], None],
+    names: EndpointNames | None = None,
 ) -> list[SessionListing]:
     """What the module and the lookup both do once the configuration is loaded: list (or count) every
     workspace as one call (one retry budget, one deadline, one executor of ``concurrency`` threads); results in
-    the order given.
+    the order given. Endpoint names are resolved first, on the same executor, once per workspace for as long as
+    ``names`` is kept (the run).
 
-    Warnings (retries made, lists that changed while read) go to ``warn``, scrubbed, also when the listing
-    fails.
+    Warnings (retries made, lists that changed while read, partial lists) go to ``warn``, scrubbed, also when
+    the listing fails.
     """
     first_event, first_note = len(client.retry_events), len(client.notes)
-    workspaces = [_Workspace(client, query, client.concurrency) for query in queries]
+    names = EndpointNames() if names is None else names
+    workspaces: list[_Workspace] = []
+    found: list[str] = []
     try:
         with client.call(), CallExecutor(client.concurrency) as executor:
+            wanted = [(query.workspace_id, query.query.endpoint_name, query.query.page_size) for query in queries
+                      if query.query.endpoint_name is not None]
+            found = names.resolve_all(client, executor, wanted)
+            workspaces = [_Workspace(client, query, client.concurrency) for query in with_endpoint_ids(queries, names)]
             run_plans(executor, [plan for workspace in workspaces for plan in workspace.plans])
         return [workspace.listing() for workspace in workspaces]
     finally:
         for warning in client.notes[first_note:] + client.retry_warnings(since=first_event):
             warn(warning)
+        for warning in found:
+            warn(client.redactor.text(warning))
         for workspace in workspaces:
             if workspace.done:
                 for warning in workspace.listing().warnings:

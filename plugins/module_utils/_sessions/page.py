@@ -20,23 +20,23 @@ from .query import SessionQuery
 Page = t.Tuple[t.List[t.Dict[str, t.Any]], int]
 
 
-def parse_page(response: JsonResponse) -> Page:
-    """The sessions and total of one page, refusing anything that is not the documented shape."""
+def parse_page(response: JsonResponse, key: str = 'sessions', what: str = 'session list') -> Page:
+    """The entries under ``key`` and the total of one page, refusing anything that is not the documented shape."""
     def malformed(problem: str) -> FabricError:
-        return FabricError('GET %s returned a malformed session list: %s' % (response.url, problem),
+        return FabricError('GET %s returned a malformed %s: %s' % (response.url, what, problem),
                            status=200, request_id=response.request_id)
 
     body = response.data
     if not isinstance(body, dict):
         raise malformed('the body is a JSON %s, not an object' % type(body).__name__)
-    sessions, total = body.get('sessions'), body.get('total')
-    if not isinstance(sessions, list):
-        raise malformed('"sessions" is missing or not a list')
-    if not all(isinstance(session, dict) for session in sessions):
-        raise malformed('"sessions" holds an entry that is not an object')
+    entries, total = body.get(key), body.get('total')
+    if not isinstance(entries, list):
+        raise malformed('"%s" is missing or not a list' % key)
+    if not all(isinstance(entry, dict) for entry in entries):
+        raise malformed('"%s" holds an entry that is not an object' % key)
     if not isinstance(total, int) or isinstance(total, bool) or total < 0:
         raise malformed('"total" is missing or not a non-negative integer')
-    return sessions, total
+    return entries, total
 
 
 def fetch_page(client: FabricHttpClient, query: SessionQuery, status: str | None, offset: int, limit: int) -> Page:
@@ -50,9 +50,13 @@ def fetch_page(client: FabricHttpClient, query: SessionQuery, status: str | None
                                      % (query.workspace_id, client.base_url)) from None
 
 
-def session_key(session: dict[str, t.Any]) -> t.Hashable:
-    """A session's ID; for one without a usable ID, its content (so that a repeated page is seen as one)."""
-    key = session.get('session_id')
+def entry_key(entry: dict[str, t.Any], id_field: str) -> t.Hashable:
+    """An entry's ID; for one without a usable ID, its content (so that a repeated page is seen as one)."""
+    key = entry.get(id_field)
     if isinstance(key, (str, int)) and not isinstance(key, bool):
         return key
-    return ('content', json.dumps(session, sort_keys=True, default=repr))
+    return ('content', json.dumps(entry, sort_keys=True, default=repr))
+
+
+def session_key(session: dict[str, t.Any]) -> t.Hashable:
+    return entry_key(session, 'session_id')

@@ -51,5 +51,6 @@ class SessionQuery:
         return True
 
     def describe(self, status: str | None) -> str:
-        filters = [('status', status), ('endpoint_id', self.query.endpoint_id), ('session_id', self.query.session_id)]
+        filters = [('status', status), ('endpoint_name', self.query.endpoint_name),
+                   ('endpoint_id', self.query.endpoint_id), ('session_id', self.query.session_id)]
         return ', '.join('%s %s' % (name, value) for name, value in filters if value is not None)

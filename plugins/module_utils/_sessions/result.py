@@ -31,6 +31,9 @@ class SessionListing:
     counted: dict[str, int] | None = None  # the service's totals, for count_only
     uncounted: int | None = None  # count_only without status: the total less the five statuses' totals
     conflicts: dict[t.Hashable, list[t.Any]] = field(default_factory=dict)  # session key -> statuses listed
+    # True when the listing knows it is not whole (outcome.py): nothing may act on it in silence.
+    partial: bool = False
+    missing: int = 0  # sessions the service counts that the listing could not see (0 when it cannot tell)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -50,7 +53,8 @@ class SessionListing:
         return counts
 
     def as_result(self) -> dict[str, t.Any]:
-        result = {'sessions': self.sessions, 'total': self.total, 'counts': self.counts}
+        result = {'sessions': self.sessions, 'total': self.total, 'counts': self.counts,
+                  'complete': not self.partial, 'missing': self.missing}
         if self.uncounted is not None:
             result['uncounted'] = self.uncounted
         return result

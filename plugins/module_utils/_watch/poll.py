@@ -21,6 +21,8 @@ from dataclasses import dataclass, replace
 from .._config.schema import ID_PATTERN, SESSION_STATUSES
 from .._config.types import Query
 from .._http.client import FabricHttpClient
+from .._sessions.endpoints import EndpointNames
+from .._sessions.executor import CallExecutor
 from .._sessions.listing import list_sessions
 from .._sessions.query import SessionQuery
 from .._sessions.result import SessionListing
@@ -60,13 +62,22 @@ def fetch(
     query: Query,
     previous: Snapshot | None,
     warn: t.Callable[[str], None],
+    names: EndpointNames | None = None,
 ) -> PollResult:
     """The watched sessions of a workspace and the sessions that left them since ``previous``, in one call
-    of the client (one retry budget, one deadline). Retry and listing warnings go to ``warn``, scrubbed."""
+    of the client (one retry budget, one deadline). Retry and listing warnings go to ``warn``, scrubbed; a listing
+    that is not whole says so there, with the service's count and what it held. An endpoint_name is resolved
+    once for as long as ``names`` is kept (the source's run)."""
     listings: list[SessionListing] = []
     looked_up: dict[str, dict[str, t.Any] | None] = {}
+    found: list[str] = []
     try:
         with client.call():
+            if query.endpoint_name is not None:
+                names = EndpointNames() if names is None else names
+                with CallExecutor(client.concurrency) as executor:
+                    found = names.resolve_all(client, executor, [(workspace_id, query.endpoint_name, query.page_size)])
+                query = replace(query, endpoint_id=names.endpoint_id(workspace_id, query.endpoint_name))
             listing_query = SessionQuery(workspace_id, replace(query, statuses=watched_statuses(query),
                                                                session_id=None, max_results=None))
             listings.append(list_sessions(client, listing_query))
@@ -77,6 +88,8 @@ def fetch(
             warn(warning)
         # a source runs for days: the client's record of retries must not grow with it
         client.transport.forget_warnings()
+        for warning in found:
+            warn(client.redactor.text(warning))
         for listing in listings:
             for warning in listing.warnings:
                 warn(client.redactor.text(warning))

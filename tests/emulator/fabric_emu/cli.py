@@ -20,6 +20,7 @@ import typing as t
 from .data import ID_RE
 from .emulator import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, DEFAULT_TOKEN, FabricEmulator
 from .iam import DEFAULT_TOKEN_TTL, DEFAULT_USER
+from .paging import OFFSET_MODES
 
 
 def write_atomic(path: str, text: str) -> None:
@@ -116,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="add a generated workspace of COUNT sessions (repeatable)")
     parser.add_argument("--certfile", help="PEM certificate: serve HTTPS")
     parser.add_argument("--keyfile", help="PEM private key for --certfile")
+    parser.add_argument("--offsets", choices=OFFSET_MODES, default="records",
+                        help="what the offset of a list request counts: records (default), pages0 or pages1")
     parser.add_argument("--quiet", action="store_true", help="print nothing (not even the listening line)")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return parser
@@ -130,6 +133,7 @@ def _emulator_from(args: argparse.Namespace) -> FabricEmulator:
         workspaces=dict(args.workspace), certfile=args.certfile, keyfile=args.keyfile,
         lifetime=args.lifetime or None, verbose=args.verbose,
         users=args.user or [DEFAULT_USER], token_ttl=args.token_ttl, proxy_credentials=args.proxy_user,
+        offsets=args.offsets,
         clock=(lambda: time.time() + offset) if offset else None)
 
 

@@ -80,6 +80,13 @@ class ControlApi:
                 stats = emu.token_stats()
                 stats["expired"] = expired
                 return json_response(200, stats)
+        elif route == "paging" and len(parts) == 1:
+            if method == "GET":
+                return json_response(200, {"offsets": emu.offsets})
+            if method in ("POST", "PUT"):
+                data = json_body(body)
+                return json_response(200, {"offsets": emu.set_offsets(data.get("offsets") if isinstance(data, dict)
+                                                                      else None)})
         elif route == "reset" and len(parts) == 1 and method == "POST":
             emu.reset()
             return json_response(200, {"status": "reset"})
@@ -112,6 +119,18 @@ class ControlApi:
                 if not emu.delete_workspace(ws_id):
                     raise ControlError(404, "no such workspace: %s" % ws_id)
                 return json_response(200, {"workspace_id": ws_id, "deleted": True})
+            raise ControlError(405, "method %s not allowed" % method)
+        if len(parts) == 2 and parts[1] == "endpoints":
+            if method == "GET":
+                endpoints = emu.endpoints(ws_id)
+                if endpoints is None:
+                    raise ControlError(404, "no such workspace: %s" % ws_id)
+                return json_response(200, {"workspace_id": ws_id, "endpoints": endpoints})
+            if method == "PUT":
+                data = json_body(body)
+                if not isinstance(data, dict) or "endpoints" not in data:
+                    raise ControlError(400, "expected {\"endpoints\": [...]}")
+                return json_response(200, {"workspace_id": ws_id, "endpoints": emu.put_endpoints(ws_id, data["endpoints"])})
             raise ControlError(405, "method %s not allowed" % method)
         if len(parts) == 2 and parts[1] == "sessions":
             if method == "POST":

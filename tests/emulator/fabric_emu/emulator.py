@@ -17,8 +17,11 @@ from urllib.parse import parse_qsl
 from .answers import METHOD_NOT_ALLOWED, STATUS_BODIES, ApiError, Response, json_response, new_request_id, signature_refused
 from .control import ControlApi, is_control_path
 from .data import Session, WorkspaceStore
+from .endpoints_api import EndpointStore, endpoints_workspace
+from .listing_state import ListingState
 from .exchange import Exchange
 from .faults import Fault, FaultQueue
+from .paging import check_mode, record_start
 from .iam import DEFAULT_TOKEN_TTL, DEFAULT_USER, IAM_TOKENS_PATH, PasswordLogin, TokenStore, normalize_users
 from .proxy import ProxyGate, refusal, split_target
 from .requests_log import RequestLog, new_entry
@@ -31,7 +34,7 @@ DEFAULT_ACCESS_KEY = "EMULATORAK"
 DEFAULT_SECRET_KEY = "EMULATORSK"
 
 
-class FabricEmulator:
+class FabricEmulator(ListingState):
     """The emulator: ``start()`` serves in a background thread and returns the base URL."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, tokens: t.Iterable[str] = (DEFAULT_TOKEN,),
@@ -42,7 +45,7 @@ class FabricEmulator:
                  certfile: str | None = None, keyfile: str | None = None, lifetime: float | None = None,
                  verbose: bool = False, log_limit: int = 100000, clock: t.Callable[[], float] | None = None,
                  users: t.Iterable[t.Any] | None = (DEFAULT_USER,), token_ttl: float = DEFAULT_TOKEN_TTL,
-                 proxy_credentials: tuple[str, str] | None = None) -> None:
+                 proxy_credentials: tuple[str, str] | None = None, offsets: str = "records") -> None:
         check_loopback(host)
         if not isinstance(token_ttl, (int, float)) or isinstance(token_ttl, bool) or token_ttl <= 0:
             raise ValueError("token_ttl must be a number of seconds > 0")
@@ -66,6 +69,8 @@ class FabricEmulator:
         self._initial_latency_ms = float(latency_ms or 0)
         self.latency_ms = self._initial_latency_ms
         self._store = WorkspaceStore(seed, workspaces)
+        self._endpoints = EndpointStore(self._store)
+        self._initial_offsets = self.offsets = check_mode(offsets)  # what the offset of a list request counts
         self._faults = FaultQueue()
         self._log = RequestLog(log_limit)
         self._issued = TokenStore(self.token_ttl, self._now)
@@ -138,6 +143,8 @@ class FabricEmulator:
         """Seeded data back, faults, log, latency and issued tokens cleared."""
         with self._lock:
             self._store.reset()
+            self._endpoints.reset()
+            self.offsets = self._initial_offsets
             self._faults.clear()
             self._log.clear()
             self.latency_ms = self._initial_latency_ms
@@ -283,11 +290,14 @@ class FabricEmulator:
         try:
             if exchange.method == "CONNECT":
                 raise ApiError(405, METHOD_NOT_ALLOWED)
-            if exchange.ws_id is None:
+            endpoints_ws = endpoints_workspace(exchange.method, exchange.path)
+            if exchange.ws_id is None and endpoints_ws is None:
                 raise ApiError(404, STATUS_BODIES[404])
             if exchange.method != "GET":
                 raise ApiError(405, METHOD_NOT_ALLOWED)
             self._authenticate(exchange)
+            if endpoints_ws is not None:
+                return self._list_endpoints(endpoints_ws, exchange.query)
             return Response(200, self._list(exchange.ws_id, exchange.query, fault).encode())
         except ApiError as err:
             headers = [("Allow", "GET")] if err.status == 405 else None
@@ -325,7 +335,7 @@ class FabricEmulator:
                 raise ApiError(404, STATUS_BODIES[404])
             self._faults.apply_transitions(self._store, ws_id)
             matches = ws.matching(request.endpoint_id, request.status, request.session_id)
-        page = Page(ws_id, matches, request.offset, request.limit)
+        page = Page(ws_id, matches, record_start(self.offsets, request.offset, request.limit), request.limit)
         if fault is not None:
             fault.shape_page(page)
         return page

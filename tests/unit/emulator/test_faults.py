@@ -153,3 +153,25 @@ def test_fault_validation_and_clear(web, emu):
     assert len(web.control(emu, "GET", "/faults").json()["faults"]) == 2
     web.control(emu, "DELETE", "/faults")
     assert web.get(emu, "/v1/workspaces/ws-one/sessions").status == 200
+
+
+def test_fault_move_status_while_a_status_is_paged(web, emu):
+    running = web.get(emu, "/v1/workspaces/ws-demo/sessions?status=RUNNING&limit=100").json()
+    web.control(emu, "POST", "/faults", {"kind": "move_status", "workspace_id": "ws-demo", "from": "RUNNING",
+                                         "to": "CLOSED", "count": 2})
+    first = web.get(emu, "/v1/workspaces/ws-demo/sessions?status=RUNNING&limit=5").json()
+    assert first["total"] == running["total"]  # answered before the move
+    second = web.get(emu, "/v1/workspaces/ws-demo/sessions?status=RUNNING&limit=5").json()
+    assert second["total"] == running["total"] - 1
+    assert second["sessions"] == running["sessions"][1:6]  # the newest RUNNING one left: the others moved back
+    web.get(emu, "/v1/workspaces/ws-demo/sessions?limit=1")
+    assert web.get(emu, "/v1/workspaces/ws-demo/sessions?status=RUNNING").json()["total"] == running["total"] - 2
+    oldest = running["sessions"][-1]["session_id"]
+    web.control(emu, "POST", "/faults", {"kind": "move_status", "workspace_id": "ws-demo", "from": "RUNNING",
+                                         "to": "FAIL", "pick": "oldest"})
+    web.get(emu, "/v1/workspaces/ws-demo/sessions?limit=1")
+    moved = web.get(emu, "/v1/workspaces/ws-demo/sessions?session_id=" + oldest).json()["sessions"]
+    assert moved[0]["status"] == "FAIL"
+    for bad in ({"from": "RUNNING", "to": "CLOSED"}, {"workspace_id": "ws-demo", "from": "X", "to": "CLOSED"},
+                {"workspace_id": "ws-demo", "from": "RUNNING", "to": "CLOSED", "pick": "middle"}):
+        assert web.control(emu, "POST", "/faults", dict(bad, kind="move_status")).status == 400

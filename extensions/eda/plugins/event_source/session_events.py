@@ -35,7 +35,8 @@ description:
     C(retries) and C(retry_backoff) apply to each poll.'
   - Invalid arguments stop the source at start with the message the module gives for them.
   - 'The cost of one poll of one workspace is bounded: one listing per watched status (one request per page of
-    O(page_size) sessions, four requests for a workspace with fewer than O(page_size) sessions per status), plus
+    O(page_size) sessions, four requests for a workspace with fewer than O(page_size) sessions per status; the
+    first list of more than one page may take one or two more, to learn what the offset of the API counts), plus
     one request by C(session_id) for each session that left the listing, at most 20 per poll (more are asked for
     at the next polls, those that left first first). At most 200 sessions wait to be asked for: when more leave
     the listing than can be asked for, the oldest are dropped without an event and a warning in the log names
@@ -46,8 +47,13 @@ description:
     V(session_gone) event. A session created and closed between two polls is not seen.'
   - With O(status), only sessions in those statuses are watched; a session that enters one of them is
     V(session_new), one that leaves all of them is V(session_status_changed) with its new status.
-  - The only state kept is the ID and status of each watched session.
+  - The only state kept is the ID and status of each watched session (and the ID O(endpoint_name) resolved to).
   - Cancelling the source (ansible-rulebook stopping) ends the poll in flight at once.
+  - 'A poll whose listing is not whole (it ended before the service''s total, or the list changed while it was read
+    in each of three readings; see the collection''s guide on whole listings) logs a warning naming the service''s
+    count and what the listing held. No event is made from what such a listing missed: a watched session it lacks
+    is asked for by ID as above (and keeps its last status when it is not asked for), and a new session it missed
+    is announced by a later poll.'
 version_added: 1.0.0
 author:
   - DataArts Fabric Ansible maintainers (@dataarts-fabric)
@@ -80,6 +86,15 @@ options:
   endpoint_id:
     description:
       - Only watch the sessions of this SQL endpoint.
+    type: str
+  endpoint_name:
+    description:
+      - Only watch the sessions of the SQL endpoint of this name, matched exactly among the SQL endpoints of each
+        workspace, as the module's O(dataarts.fabric.fabric_session_info#module:endpoint_name) is.
+      - Resolved to the endpoint's ID once per workspace, at the first poll of that workspace; a name that matches no
+        SQL endpoint, or several, fails that poll (a V(poll_failed) event naming the name, or each candidate's ID
+        and visibility), and the next poll tries again.
+      - Cannot be combined with O(endpoint_id).
     type: str
   page_size:
     description:
@@ -166,6 +181,7 @@ _find_collection()
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError  # noqa: E402
 from ansible_collections.dataarts.fabric.plugins.module_utils._http.client import FabricHttpClient  # noqa: E402
 from ansible_collections.dataarts.fabric.plugins.module_utils._http.factory import open_client  # noqa: E402
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.endpoints import EndpointNames  # noqa: E402
 from ansible_collections.dataarts.fabric.plugins.module_utils._version import user_agent  # noqa: E402
 from ansible_collections.dataarts.fabric.plugins.module_utils._watch.changes import (  # noqa: E402
     Event,
@@ -199,12 +215,13 @@ class _Watch:
         self.statuses = watched_statuses(settings.config.query)
         self.snapshots: dict[str, Snapshot | None] = dict.fromkeys(settings.workspace_ids)
         self.streaks = {workspace_id: PollStreak(workspace_id) for workspace_id in settings.workspace_ids}
+        self.names = EndpointNames()  # endpoint_name resolved once per workspace for the run of the source
 
     async def poll(self, workspace_id: str) -> list[Event]:
         previous = self.snapshots[workspace_id]
         try:
             result = await in_daemon_thread(fetch, self.client, workspace_id, self.settings.config.query, previous,
-                                            logger.warning)
+                                            logger.warning, self.names)
         except FabricError as exc:
             error = self.client.redactor.error(exc)
             logger.warning('polling workspace %s failed: %s', workspace_id, error)

@@ -3,14 +3,15 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Faults that change the data: ``mutate`` (after an answer) and ``transition`` (after some answers)."""
+"""Faults that change the data: ``mutate`` and ``move_status`` (after an answer), ``transition`` (after some
+answers)."""
 
 from __future__ import annotations
 
 import typing as t
 
 from ..answers import ControlError
-from ..data import WorkspaceStore
+from ..data import STATUSES, WorkspaceStore
 from .base import Fault, Fields, register
 
 
@@ -57,3 +58,35 @@ class TransitionFault(Fault):
         if spec["workspace_id"] != ws_id or spec["after"] > 0:
             return False
         return store.set_status(ws_id, spec["session_id"], spec["to"])
+
+
+@register
+class MoveStatusFault(Fault):
+    """Answer normally, then move ``sessions`` sessions of status ``from`` to status ``to`` (the newest first, or
+    with ``pick: oldest`` the oldest): sessions closing, or leaving the status a client is paging, while it pages.
+
+    Taken by the list requests of its workspace, ``count`` of them (one move after each answer)."""
+
+    kind = "move_status"
+
+    def parse(self, fields: Fields) -> dict[str, t.Any]:
+        if self.spec["workspace_id"] is None:
+            raise ControlError(400, "a move_status fault needs 'workspace_id'")
+        moved = {"from": fields.choice("from", STATUSES), "to": fields.choice("to", STATUSES)}
+        pick = fields.raw.get("pick", "newest")
+        if pick not in ("newest", "oldest"):
+            raise ControlError(400, "'pick' must be newest or oldest")
+        return dict(moved, sessions=fields.integer("sessions", 1, 1), pick=pick)
+
+    def after_answer(self, store: WorkspaceStore) -> None:
+        spec = self.spec
+        ws = store.get(spec["workspace_id"])
+        if ws is None:
+            return
+        order = range(len(ws.sessions) - 1, -1, -1) if spec["pick"] == "oldest" else range(len(ws.sessions))
+        chosen = [i for i in order if ws.sessions[i].get("status") == spec["from"]][:spec["sessions"]]
+        if chosen:
+            sessions = list(ws.sessions)
+            for i in chosen:
+                sessions[i] = dict(sessions[i], status=spec["to"])
+            ws.replace(sessions)  # lists are replaced, never changed in place: a page sliced earlier stays valid

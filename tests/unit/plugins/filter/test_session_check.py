@@ -440,3 +440,13 @@ def test_the_verdict_fails_exactly_when_a_rule_is_broken(counts, fail_statuses, 
     lines = verdict['msg'].split('\n') if verdict['msg'] else []
     assert [line.split(': rule ')[1].split(' ')[0] for line in lines] == broken
     assert all(line.startswith('session_check: workspace ws-1: rule ') for line in lines)
+
+
+def test_a_listing_that_is_not_whole_fails_the_gate_naming_what_it_could_not_see():
+    partial = dict(listed(session('s-1', 'FAIL')), complete=False, missing=3)
+    verdict = session_check_verdict(checked(), count=counted(FAIL=4), failing=partial)
+    assert verdict['error'] == ('session_check: workspace ws-1: the listing of the sessions the rules read is not whole'
+                                ' (3 session(s) the service counts were not seen): the gate does not decide on what'
+                                ' it could not see')
+    whole = dict(listed(session('s-1', 'FAIL')), complete=True, missing=0)
+    assert session_check_verdict(checked(), count=counted(FAIL=1), failing=whole)['error'] == ''

@@ -119,6 +119,10 @@ def test_valid_aksk_params_pass():
     ({'session_id': 'x' * 37}, 'session_id must be 1 to 36 characters'),
     ({'session_id': 'a b'}, 'session_id must be 1 to 36 characters'),
     ({'session_id': 'a%2Fb'}, 'session_id must be 1 to 36 characters'),
+    ({'endpoint_id': 'ep-1', 'endpoint_name': 'Fabric Prod.eu'}, 'endpoint_id and endpoint_name are mutually exclusive'),
+    ({'endpoint_name': '  '}, 'endpoint_name must not be empty'),
+    ({'endpoint_name': 'a\nb'}, 'endpoint_name must not contain control characters'),
+    ({'endpoint_name': 'x' * 256}, 'endpoint_name must be at most 255 characters, got 256'),
 ])
 def test_bad_input_names_the_option_and_the_rule(overrides, message):
     assert message in error_for(**overrides)
@@ -221,3 +225,8 @@ def test_plugin_docs_name_the_variables_in_order_and_leave_them_to_the_loader():
     assert all('env' not in doc for doc in docs.values())
     assert docs['auth_token']['vars'] == [{'name': 'fabric_auth_token'}]
     assert 'E(HUAWEICLOUD_SDK_AK), E(HW_ACCESS_KEY), E(ANSIBLE_HWC_ACCESS_KEY)' in docs['access_key']['description'][-1]
+
+
+def test_an_endpoint_name_is_kept_as_given_but_for_surrounding_white_space():
+    query = validate_params(params(endpoint_name=' daten_M\u00fcller 2 ')).query
+    assert (query.endpoint_name, query.endpoint_id) == ('daten_M\u00fcller 2', None)

@@ -41,9 +41,18 @@ def shift_and_fail(sessions, query):
         sessions.insert(0, session('s-new', 'CREATING'))
 
 
+def test_a_list_that_changes_while_read_is_read_again_and_shows_the_latest_status(mock):
+    """Pages of every status, shifted by a new session while s-1 turns FAIL: the total changed, so the list is
+    read again (pager.py), and the steady reading shows s-1 once, FAIL: a gate on FAIL sees it."""
+    listing, warnings = listed(mock, [session('s-1', 'RUNNING'), session('s-2', 'WAITING')], shift_and_fail,
+                               page_size=1)
+    assert [(s['session_id'], s['status']) for s in listing.sessions if s['session_id'] == 's-1'] == [('s-1', 'FAIL')]
+    assert listing.counts['FAIL'] == 1 and not listing.partial
+    assert not [w for w in warnings if 'different statuses' in w]
+
+
 @pytest.mark.parametrize('change, query', [
     (fail_once_running_was_read, {'statuses': ('RUNNING', 'FAIL')}),  # side by side
-    (shift_and_fail, {'page_size': 1}),  # pages of every status, shifted by a new session
 ])
 def test_a_session_listed_running_and_fail_is_named_and_decided_on_neither(mock, change, query):
     listing, warnings = listed(mock, [session('s-1', 'RUNNING'), session('s-2', 'WAITING')], change, **query)
@@ -55,3 +64,12 @@ def test_a_session_listed_running_and_fail_is_named_and_decided_on_neither(mock,
         'the service listed 1 session of workspace ws more than once with different statuses: s-1 (RUNNING and FAIL).'
         ' They may have changed while they were listed; each is returned once with status CONFLICTING and the'
         ' statuses listed in conflicting_statuses (and counted under each), never as one of them']
+
+
+def test_one_id_listed_twice_in_one_listing_with_two_statuses_is_decided_on_neither(mock):
+    listing, warnings = listed(mock, [session('s-1', 'RUNNING'), session('s-1', 'FAIL'), session('s-2', 'WAITING')],
+                               None)
+    [conflicting] = [s for s in listing.sessions if s['session_id'] == 's-1']
+    assert conflicting['status'] == CONFLICTING and conflicting[CONFLICT_FIELD] == ['RUNNING', 'FAIL']
+    assert listing.counts['FAIL'] == 1 and listing.counts['RUNNING'] == 1
+    assert [w for w in warnings if 'different statuses' in w and 's-1 (RUNNING and FAIL)' in w]

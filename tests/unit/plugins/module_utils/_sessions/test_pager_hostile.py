@@ -21,7 +21,9 @@ from hypothesis import strategies as st
 from ansible_collections.dataarts.fabric.plugins.module_utils._config.types import Query
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
 from ansible_collections.dataarts.fabric.plugins.module_utils._config.schema import MAX_PAGES
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions import offsets
 from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.listing import list_sessions
+from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.pager import READINGS_MAX
 from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.query import SessionQuery
 from ansible_collections.dataarts.fabric.plugins.module_utils._sessions.result import CONFLICT_FIELD, CONFLICTING
 from ansible_collections.dataarts.fabric.plugins.module_utils._http.client import JsonResponse
@@ -44,10 +46,12 @@ class Service:
     fail_at: int | None  # the request (by count) that fails
 
     concurrency: t.ClassVar[int] = 1  # as the connection of a client says
+    base_url: t.ClassVar[str] = 'https://fabric.test'
 
     def __post_init__(self) -> None:
         self.requests: list[tuple[int, int]] = []
         self.first_totals: dict[str | None, int] = {}
+        self.totals: dict[str | None, list[int]] = {}
         self._lock = threading.Lock()
 
     def get_json(self, path: str, pairs: list[tuple[str, str]]) -> JsonResponse:
@@ -71,6 +75,7 @@ class Service:
         total = self._total(size, offset, limit, count)
         with self._lock:
             self.first_totals.setdefault(query.get('status'), total)
+            self.totals.setdefault(query.get('status'), []).append(total)
         return JsonResponse({'sessions': page, 'total': total}, 'rid', 'https://fabric.test' + path)
 
     def _matching(self, query: dict[str, str]) -> list[dict[str, t.Any]]:
@@ -113,18 +118,28 @@ queries = st.builds(
 )
 
 
+def _reading_bound(total: int, query: Query, smallest: int, window: int) -> int:
+    """One reading: the pages up to the growth bound (twice its first total plus a window of pages) at the smallest
+    page length, plus the pages dropped when the page length turned out smaller, plus one."""
+    return min(MAX_PAGES, (2 * total + window * query.page_size + 1) // smallest) + 2 * window + 2
+
+
 def request_bound(service: Service, query: Query, window: int) -> int:
-    """Per status queried: the pages up to the growth bound (twice the first total the service reported plus a
-    window of pages) at the smallest page length, plus the pages dropped when the page length turned out
-    smaller, plus one."""
+    """Per status queried: the first reading and the two requests that tell what the offset counts; when the
+    totals the service told changed, two more readings, each bounded by the largest total it told."""
     smallest = min(query.page_size, service.page_cap or query.page_size)
-    return sum(min(MAX_PAGES, (2 * total + window * query.page_size + 1) // smallest) + 2 * window + 2
-               for total in service.first_totals.values())
+    bound = 0
+    for status, first in service.first_totals.items():
+        bound += _reading_bound(first, query, smallest, window) + 2
+        if len(set(service.totals[status])) > 1:
+            bound += (READINGS_MAX - 1) * _reading_bound(max(service.totals[status]), query, smallest, window)
+    return bound
 
 
 @settings(max_examples=400, deadline=None)
 @given(service=services, query=queries, window=st.integers(1, 6))
 def test_any_service_behaviour_gives_a_bounded_clean_listing(service, query, window):
+    offsets.forget()  # every example is a run of its own
     workspace = SessionQuery('ws-1', query)
     try:
         listing = list_sessions(service, workspace, concurrency=window)
@@ -158,7 +173,9 @@ def test_a_total_of_a_billion_with_pages_running_empty_after_300(window):
                       10 ** 9, None, 0, False, False, None)
     listing = list_sessions(service, SessionQuery('ws-1', Query()), concurrency=window)
     assert len(listing.sessions) == 300 and listing.total == 300
-    assert len(service.requests) <= 3 + window + 1
+    # the pages, a window planned past the end, and the two requests that tell what the offset counts
+    assert len(service.requests) <= 3 + window + 1 + 2
+    assert listing.partial and listing.missing == 10 ** 9 - 300
     assert any('1000000000' in warning and '300' in warning for warning in listing.warnings)
 
 
@@ -166,7 +183,9 @@ def test_full_pages_forever_end_at_the_page_limit():
     service = Service([], 'constant', 10 ** 9, None, 0, False, True, None)
     listing = list_sessions(service, SessionQuery('ws-1', Query(page_size=100)), concurrency=4)
     assert MAX_PAGES <= len(service.requests) <= MAX_PAGES + 4
-    assert any('not read to its end' in warning for warning in listing.warnings)
+    assert listing.partial
+    assert any('not whole' in warning and 'stopped after %d pages' % MAX_PAGES in warning
+               for warning in listing.warnings)
 
 
 def test_a_total_always_one_page_ahead_ends_at_the_growth_bound():

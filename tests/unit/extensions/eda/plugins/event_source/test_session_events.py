@@ -244,3 +244,53 @@ def test_every_argument_is_documented():
     documentation = SOURCE['DOCUMENTATION']
     for name in source_argument_spec():
         assert 'C(%s)' % name in documentation or '  %s:\n' % name in documentation, name
+
+
+def test_an_endpoint_name_is_resolved_once_and_narrows_the_watch(emu):
+    emu.put_endpoints(WS, [{'id': 'ep-prod', 'name': 'Prod.eu'}, {'id': 'ep-other', 'name': 'Prod.eu', 'type': 'ray'}])
+    emu.put_workspace(WS, sessions=[
+        {'session_id': 'mine', 'status': 'RUNNING', 'endpoint_info': {'id': 'ep-prod', 'name': 'Prod.eu'}},
+        {'session_id': 'theirs', 'status': 'RUNNING', 'endpoint_info': {'id': 'ep-x', 'name': 'x'}}])
+
+    async def scenario():
+        queue, task, client = await start_watch(emu, endpoint_name='Prod.eu', announce_existing=True)
+        first = brief(await next_event(queue))
+        emu.add_session(WS, {'session_id': 'new', 'status': 'WAITING',
+                             'endpoint_info': {'id': 'ep-prod', 'name': 'Prod.eu'}})
+        second = brief(await next_event(queue))
+        await stop(task, client)
+        return first, second
+
+    assert asyncio.run(scenario()) == (('session_new', 'mine', 'RUNNING', None), ('session_new', 'new', 'WAITING', None))
+    endpoint_requests = [entry for entry in emu.requests_log() if entry['path'].endswith('/endpoints')]
+    session_requests = [entry for entry in emu.requests_log() if entry['path'].endswith('/sessions')]
+    assert len(endpoint_requests) == 1 and len(session_requests) >= 8  # 4 statuses, at least two polls
+    assert all(['endpoint_id', 'ep-prod'] in entry['query'] for entry in session_requests)
+
+
+def test_an_endpoint_name_that_matches_nothing_is_a_failed_poll(emu):
+    async def scenario():
+        queue, task, client = await start_watch(emu, endpoint_name='nope')
+        event = await next_event(queue)
+        await stop(task, client)
+        return event
+
+    event = asyncio.run(scenario())
+    assert event['type'] == 'poll_failed' and 'no SQL endpoint of workspace ws-src is named nope' in event['error']
+
+
+def test_a_listing_that_is_not_whole_is_logged_with_both_numbers(emu, caplog):
+    emu.add_fault(kind='lie_total', workspace_id=WS, total=50, count=1000)
+
+    async def scenario():
+        queue, task, client = await start_watch(emu, status=['RUNNING'])
+        while not [record for record in caplog.records if 'not whole' in record.getMessage()]:
+            await asyncio.sleep(0.05)
+        await stop(task, client)
+        return queue.qsize()
+
+    with caplog.at_level('WARNING', logger='dataarts.fabric.session_events'):
+        assert asyncio.run(scenario()) == 0  # no event from what a partial listing missed
+    warning = next(record.getMessage() for record in caplog.records if 'not whole' in record.getMessage())
+    assert warning.startswith('the session list of workspace ws-src (status RUNNING) is not whole: the service counts'
+                              ' 50 sessions but its pages held 1 (49 not seen)')

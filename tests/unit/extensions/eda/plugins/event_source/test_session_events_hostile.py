@@ -71,7 +71,7 @@ def test_a_cancelled_source_does_not_outlive_its_cancellation(emu):
 
 def flapping_fetch(polls):
     """Every workspace's polls fail and work in turn, as through a gateway failing every other request."""
-    def fetch(client, workspace_id, query, previous, warn):
+    def fetch(client, workspace_id, query, previous, warn, names=None):
         polls[workspace_id] = polls.get(workspace_id, 0) + 1
         if polls[workspace_id] % 2:
             raise FabricError('GET /v1/workspaces/%s/sessions failed: HTTP 502 Bad Gateway' % workspace_id,
@@ -103,7 +103,7 @@ def test_a_gateway_failing_every_other_poll_gives_one_event_per_workspace(emu, m
 def test_sessions_closing_faster_than_they_are_looked_up_are_dropped_with_a_warning(emu, monkeypatch, caplog):
     polls = []
 
-    def fetch(client, workspace_id, query, previous, warn):
+    def fetch(client, workspace_id, query, previous, warn, names=None):
         polls.append(1)
         listed = [{'session_id': 's-%d-%d' % (len(polls), number), 'status': 'RUNNING'} for number in range(100)]
         return PollResult(listed, {})  # every session of the last poll left, none could be looked up
@@ -112,7 +112,9 @@ def test_sessions_closing_faster_than_they_are_looked_up_are_dropped_with_a_warn
 
     async def scenario():
         queue, task, client = await start_watch(emu)
-        while len(polls) < 5:
+        for _tick in range(int(WAIT / 0.05)):
+            if len(polls) >= 5:
+                break
             await asyncio.sleep(0.05)
         await stop(task, client)
 
