@@ -10,9 +10,12 @@ call's one executor, merged in the order asked.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import typing as t
 
 from .._http.client import FabricHttpClient
+from .age import old_enough, unreadable_warning
 from .counts import Counter
 from .executor import CallExecutor, run_plans
 from .pager import Pager
@@ -26,8 +29,11 @@ class _Workspace:
     def __init__(self, client: FabricHttpClient, query: SessionQuery, concurrency: int) -> None:
         self.query = query
         self.counter = Counter(client, query) if query.query.count_only else None
+        # With older_than, max_results counts the sessions old enough: the pages are read uncapped.
+        paged = query if query.query.older_than is None else dataclasses.replace(
+            query, query=dataclasses.replace(query.query, max_results=None))
         self.pagers = [] if self.counter is not None else [
-            Pager(client, query, status, concurrency) for status in query.query.statuses]
+            Pager(client, paged, status, concurrency) for status in query.query.statuses]
 
     @property
     def plans(self) -> list[t.Any]:
@@ -42,18 +48,30 @@ class _Workspace:
             return self.counter.listing()
         listings = [pager.listing() for pager in self.pagers]
         merged = SessionListing(total=sum(listing.total for listing in listings))
-        merged.sessions = unique((s for listing in listings for s in listing.sessions), self.query.query.max_results)
+        sessions: t.Iterable[dict[str, t.Any]] = (s for listing in listings for s in listing.sessions)
         merged.warnings = [warning for listing in listings for warning in listing.warnings]
+        merged.partial = any(listing.partial for listing in listings)
+        if self.query.query.older_than is not None:  # the total is then the number of sessions old enough
+            selected = old_enough(sessions, self.query.query.older_than, datetime.datetime.now(datetime.timezone.utc))
+            sessions = unique(selected.kept, None)
+            merged.total = len(sessions)
+            if selected.unreadable:
+                merged.warnings.append(unreadable_warning(selected.unreadable, 'workspace %s' % self.query.workspace_id))
+        merged.sessions = unique(sessions, self.query.query.max_results)
         return merged
 
 
-def list_sessions(client: FabricHttpClient, query: SessionQuery, concurrency: int | None = None) -> SessionListing:
+def list_sessions(client: FabricHttpClient, query: SessionQuery, concurrency: int | None = None,
+                  executor: CallExecutor | None = None) -> SessionListing:
     """Every status of one workspace in a call already started (``client.call()``), with ``concurrency`` requests
-    in flight (the connection's when not given)."""
+    in flight (the connection's when not given), on the call's ``executor`` when given (else one of its own)."""
     concurrency = client.concurrency if concurrency is None else concurrency
-    with CallExecutor(concurrency) as executor:
-        workspace = _Workspace(client, query, concurrency)
+    workspace = _Workspace(client, query, concurrency)
+    if executor is not None:
         run_plans(executor, workspace.plans)
+        return workspace.listing()
+    with CallExecutor(concurrency) as own:
+        run_plans(own, workspace.plans)
         return workspace.listing()
 
 

@@ -23,6 +23,7 @@ class SessionListing:
     warnings: list[str] = field(default_factory=list)
     counted: dict[str, int] | None = None  # the service's totals, for count_only
     uncounted: int | None = None  # count_only without status: the total less the five statuses' totals
+    partial: bool = False  # known to miss sessions of the query: nothing may be decided on it
 
     @property
     def counts(self) -> dict[str, int]:
