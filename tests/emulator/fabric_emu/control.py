@@ -80,6 +80,8 @@ class ControlApi:
                 stats = emu.token_stats()
                 stats["expired"] = expired
                 return json_response(200, stats)
+        elif route == "lifecycle" and len(parts) == 1 and method in ("GET", "POST"):
+            return json_response(200, emu.configure_lifecycle(json_body(body) if method == "POST" else None))
         elif route == "reset" and len(parts) == 1 and method == "POST":
             emu.reset()
             return json_response(200, {"status": "reset"})
