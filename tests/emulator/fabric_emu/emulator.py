@@ -211,7 +211,7 @@ class FabricEmulator:
     def configure_lifecycle(self, settings: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
         """Change how show, close and create answer (lifecycle_api.DEFAULTS); returns every setting."""
         with self._lock:
-            return self._lifecycle.configure(settings or {})
+            return self._lifecycle.configure({} if settings is None else settings)
 
     # -- one request ---------------------------------------------------------------------------
 

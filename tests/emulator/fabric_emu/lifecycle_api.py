@@ -44,7 +44,7 @@ def session_target(path: str) -> tuple[str, str] | None:
     """(workspace id, session id) of a one-session path, or None."""
     segments = path.split("/")
     if (len(segments) == 6 and segments[0] == "" and segments[1] == "v1" and segments[2] == "workspaces"
-            and segments[4] == "sessions"):
+            and segments[4] == "sessions" and segments[5]):  # a trailing "/" is no session: 404
         return unquote(segments[3]), unquote(segments[5])
     return None
 
