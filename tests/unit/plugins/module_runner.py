@@ -38,15 +38,15 @@ def _module_args(args):
         yield
 
 
-def run_module(capsys, **args):
-    """The module's JSON result, with ``rc`` its exit code."""
+def run_module(capsys, module=fabric_session_info, **args):
+    """The JSON result of ``module`` (fabric_session_info unless given), with ``rc`` its exit code."""
     with pytest.MonkeyPatch.context() as patch:
         # A module runs in a process of its own. Once a controller plugin (the lookup tests) has loaded in this
         # process, ansible-core 2.19 would send module warnings to the controller's display, not the result.
         if ansible_internal is not None and hasattr(ansible_internal, 'is_controller'):
             patch.setattr(ansible_internal, 'is_controller', False)
         with _module_args(args), pytest.raises(SystemExit) as exited:
-            fabric_session_info.main()
+            module.main()
     result = json.loads(capsys.readouterr().out)
     result['rc'] = exited.value.code
     return result
