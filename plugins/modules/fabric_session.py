@@ -101,9 +101,11 @@ notes:
     and C(DataArtsFabric:workspace:listSqlSessions) for the filters (with O(session_id), to tell an unknown session
     from an unknown workspace). O(state=present) needs C(DataArtsFabric:workspace:listSqlSessions) and
     C(DataArtsFabric:workspace:createSqlSession). Check mode needs the read permissions only.
-  - A create request that timed out, lost its connection or got HTTP 408, 500, 502 or 504 is not sent again (the
+  - >-
+    A create request that timed out, lost its connection or got HTTP 408, 500, 502 or 504 is not sent again (the
     service may have created the session): the task fails saying so. Closes are retried like reads.
-  - A listing known to be partial is never acted on. The service runs at most 500 sessions per account; more
+  - >-
+    A listing known to be partial is never acted on. The service runs at most 500 sessions per account; more
     creations wait (V(WAITING)) in a queue of at most 1000.
 attributes:
   check_mode:
