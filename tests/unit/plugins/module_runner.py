@@ -13,6 +13,7 @@ import json
 import pytest
 
 from ansible.module_utils import basic
+from ansible.module_utils.common import warnings as module_warnings
 
 from ansible_collections.dataarts.fabric.plugins.modules import fabric_session_info
 
@@ -45,6 +46,10 @@ def run_module(capsys, module=fabric_session_info, **args):
         # process, ansible-core 2.19 would send module warnings to the controller's display, not the result.
         if ansible_internal is not None and hasattr(ansible_internal, 'is_controller'):
             patch.setattr(ansible_internal, 'is_controller', False)
+        # ... and where a module process would start with no warning, this one holds those of every module run
+        # before it in the same test process: each run starts empty.
+        for name in ('_global_warnings', '_global_deprecations'):
+            patch.setattr(module_warnings, name, type(getattr(module_warnings, name))())
         with _module_args(args), pytest.raises(SystemExit) as exited:
             module.main()
     result = json.loads(capsys.readouterr().out)
