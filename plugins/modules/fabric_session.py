@@ -118,6 +118,7 @@ attributes:
     support: full
     membership:
       - dataarts.fabric.fabric
+    description: C(group/dataarts.fabric.fabric) in C(module_defaults) sets the connection once for every module.
 seealso:
   - module: dataarts.fabric.fabric_session_info
 """

@@ -205,7 +205,8 @@ total:
     - Number of sessions matching the query, summed over the statuses in O(status).
     - When every page was read, the number of sessions the pages held (with a warning when the service counted
       differently); when O(max_results) stopped the listing, the service's count, which can be larger than the
-      length of RV(sessions); with O(count_only=true), the service's count.
+      length of RV(sessions); with O(count_only=true), the service's count; with O(older_than), the number of
+      sessions old enough.
   returned: success
   type: int
   sample: 15
