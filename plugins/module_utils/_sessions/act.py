@@ -25,6 +25,7 @@ def run_lifecycle(client: FabricHttpClient, settings: LifecycleSettings, outcome
     """Do what the settings ask, recording it in ``outcome`` (also when a FabricError ends it partway).
     Warnings (retries made, listings that changed while read) go to ``warn``, scrubbed."""
     first_event, first_note = len(client.retry_events), len(client.notes)
+    # endpoint_name (issue 22) is resolved to settings.endpoint_id here, once, before any session is listed.
     try:
         wait = None
         with client.call(), CallExecutor(client.concurrency) as executor:
