@@ -181,6 +181,8 @@ options:
     - How many times a request is retried after a connection error, a read timeout, or HTTP 408, 429, 500, 502,
       503 or 504, with exponential backoff and honouring C(Retry-After).
     - Each retry is reported as a warning naming the status and the request ID.
+    - 'A request that creates a session (M(dataarts.fabric.fabric_session)) is retried only after HTTP 429 or 503
+      or when no connection could be made: after anything else the service may have created the session.'
     - V(0) disables retries; at most 10.
     - All requests of one task or lookup call share a budget of O(retries) times (O(concurrency) + 1) retries, so
       that a gateway failing every request ends the call early.
@@ -446,6 +448,8 @@ options:
     - How many times a request is retried after a connection error, a read timeout, or HTTP 408, 429, 500, 502,
       503 or 504, with exponential backoff and honouring C(Retry-After).
     - Each retry is reported as a warning naming the status and the request ID.
+    - 'A request that creates a session (M(dataarts.fabric.fabric_session)) is retried only after HTTP 429 or 503
+      or when no connection could be made: after anything else the service may have created the session.'
     - V(0) disables retries; at most 10.
     - All requests of one task or lookup call share a budget of O(retries) times (O(concurrency) + 1) retries, so
       that a gateway failing every request ends the call early.

@@ -46,6 +46,19 @@ options:
     - Only return the session with this ID (1 to 36 characters, only letters, digits and hyphens).
     - 'An empty value is refused rather than read as no filter: leave the option out (C(omit)) to list every session.'
     type: str
+  older_than:
+    description:
+    - Only return sessions created at least this long ago, by their C(create_time) and the clock of the host that
+      runs the task.
+    - 'A whole number of seconds, or a whole number followed by V(s), V(m), V(h), V(d) or V(w) (seconds, minutes,
+      hours, days, weeks) as the C(age) option of M(ansible.builtin.find): V(1800) and V(30m) are the same. V(0)
+      selects every session created up to now.'
+    - 'The API cannot filter by age: every session that matches the other filters is listed, then those old enough
+      are kept (O(max_results) counts those kept).'
+    - A session whose C(create_time) cannot be read (missing, not ISO 8601, or without a UTC offset) is never selected
+      by its age, and a warning names it.
+    - 'Cannot be combined with O(count_only): the service counts sessions, it cannot count them by age.'
+    type: raw
   page_size:
     description:
     - Sessions requested per API call (the C(limit) query parameter), 1 to 100.

@@ -40,7 +40,7 @@ options:
       - On success, RV(sessions), RV(total) and RV(counts) are those of the poll that saw the wanted status; RV(wait)
         says what the wait saw, also when the wait fails.
       - O(wait_timeout) divided by O(wait_sleep) may allow at most 9999 polls after the first.
-      - Cannot be combined with O(status) or O(count_only).
+      - Cannot be combined with O(status), O(count_only) or O(older_than).
       - When not set, the module lists the sessions once, without waiting.
     type: list
     elements: str
@@ -252,7 +252,8 @@ total:
     - Number of sessions matching the query, summed over the statuses in O(status).
     - When every page was read, the number of sessions the pages held (with a warning when the service counted
       differently); when O(max_results) stopped the listing, the service's count, which can be larger than the
-      length of RV(sessions); with O(count_only=true), the service's count.
+      length of RV(sessions); with O(count_only=true), the service's count; with O(older_than), the number of
+      sessions old enough.
   returned: success
   type: int
   sample: 15
@@ -425,7 +426,8 @@ def main():
             waits.append(SessionWait(wait_settings(
                 query.workspace_id, config.query.session_id, params['wait_status'], params['wait_timeout'],
                 params['wait_sleep'], conflicts={'status': config.query.statuses != (None,),
-                                                 'count_only': config.query.count_only})))
+                                                 'count_only': config.query.count_only,
+                                                 'older_than': config.query.older_than is not None})))
 
         def poll():
             [listing] = run_queries(client, [query], module.warn, names)

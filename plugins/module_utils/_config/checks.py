@@ -19,12 +19,27 @@ from urllib.parse import urlsplit, urlunsplit
 
 from .._errors import FabricError
 from .._text import did_you_mean, shown
-from .schema import CLOUD_PATTERN, ID_PATTERN, ID_RULE, REGION_PATTERN, SESSION_STATUSES
+from .schema import (
+    AGE_UNITS,
+    CATALOG_PATTERN,
+    CATALOG_RULE,
+    CLOUD_PATTERN,
+    ID_PATTERN,
+    ID_RULE,
+    INSTANCE_ID_PATTERN,
+    INSTANCE_ID_RULE,
+    OLDER_THAN_MAX,
+    REGION_PATTERN,
+    SESSION_STATUSES,
+)
 
 
 # Sent in a header: printable ASCII without spaces, or the HTTP library refuses the value (and quotes it).
 HEADER_OPTIONS = ('auth_token', 'access_key', 'security_token', 'project_id')
 CA_BUNDLE_MAX_BYTES = 16 * 1024 * 1024
+AGE_RULE = ('a whole number of seconds, or a whole number followed by %s (as ansible.builtin.find\'s age), such as'
+            ' 1800 or 30m' % ', '.join(unit for unit, _seconds in AGE_UNITS))
+AGE_DIGITS_MAX = 12
 IAM_VERSION_SUFFIX = '/v3'
 API_VERSION_SUFFIX = '/v1'
 ENDPOINT_NAME_MAX = 255
@@ -109,6 +124,49 @@ def endpoint_name(value: t.Any) -> str | None:
     if len(name) > ENDPOINT_NAME_MAX:
         raise FabricError('endpoint_name must be at most %d characters, got %d' % (ENDPOINT_NAME_MAX, len(name)))
     return name
+
+
+def age(name: str, value: t.Any) -> int | None:
+    """A duration in seconds: an integer, or a string of ASCII digits with an optional unit letter (s, m, h, d,
+    w, either case). Blank is refused rather than read as no filter."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        seconds = value
+    elif isinstance(value, str):
+        text = value.strip().lower()
+        if not text:
+            raise FabricError('%s is empty: give %s, or leave the option out (omit) to not filter by age'
+                              % (name, AGE_RULE))
+        unit = dict(AGE_UNITS).get(text[-1]) if text[-1].isalpha() else 1
+        digits = text[:-1] if text[-1].isalpha() else text
+        if unit is None or not (digits.isascii() and digits.isdigit()) or len(digits) > AGE_DIGITS_MAX:
+            raise FabricError('%s must be %s, got %s' % (name, AGE_RULE, shown(value)))
+        seconds = int(digits) * unit
+    else:
+        raise FabricError('%s must be %s, got %s' % (name, AGE_RULE, shown(value)))
+    if not 0 <= seconds <= OLDER_THAN_MAX:
+        raise FabricError('%s must be %s, from 0 to %d seconds (a century), got %s'
+                          % (name, AGE_RULE, OLDER_THAN_MAX, shown(value, repr_of=False)))
+    return seconds
+
+
+def lake_formation(name: str, value: t.Any) -> dict[str, str] | None:
+    """The LakeFormation instance and catalog of a new session, each by the create API's rule."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise FabricError('%s must be a dictionary with instance_id and catalog, got a %s' % (name, type(value).__name__))
+    checked = {}
+    for key, pattern, rule in (('instance_id', INSTANCE_ID_PATTERN, INSTANCE_ID_RULE),
+                               ('catalog', CATALOG_PATTERN, CATALOG_RULE)):
+        field = value.get(key)
+        if field is None:
+            raise FabricError('%s.%s is required: %s' % (name, key, rule))
+        if not isinstance(field, str) or not pattern.match(field):
+            raise FabricError('%s.%s must be %s, got %s' % (name, key, rule, shown(field)))
+        checked[key] = field
+    return checked
 
 
 def statuses(value: t.Any) -> tuple[str | None, ...]:

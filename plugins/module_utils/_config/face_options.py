@@ -4,13 +4,17 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # FOR INTERNAL COLLECTION USE ONLY: not a public API, it may change in any release.
 
-"""The part of the option table that belongs to one face only: the wait of fabric_session_info and the watch
-of the session_events event source. Their defaults live here and nowhere else.
+"""The part of the option table that belongs to one face only: the wait of fabric_session_info (which
+fabric_session reuses), the watch of the session_events event source and the lifecycle of fabric_session. Their
+defaults live here and nowhere else.
 """
 
 from __future__ import annotations
 
 from .schema import (
+    CATALOG_RULE,
+    INSTANCE_ID_RULE,
+    LIFECYCLE_STATES,
     SESSION_STATUSES,
     WAIT_SLEEP_MAX,
     WAIT_TIMEOUT_MAX,
@@ -33,7 +37,7 @@ WAIT_OPTIONS = (
          'On success, RV(sessions), RV(total) and RV(counts) are those of the poll that saw the wanted status; RV(wait)'
          ' says what the wait saw, also when the wait fails.',
          'O(wait_timeout) divided by O(wait_sleep) may allow at most 9999 polls after the first.',
-         'Cannot be combined with O(status) or O(count_only).',
+         'Cannot be combined with O(status), O(count_only) or O(older_than).',
          'When not set, the module lists the sessions once, without waiting.'),
         choices=SESSION_STATUSES, elements='str',
     ),
@@ -67,5 +71,27 @@ WATCH_OPTIONS = (
         ('Whether the sessions found by the first poll are put on the queue as V(session_new) events.',
          'When V(false), the first poll only learns them; events start with the second poll.'),
         default=False,
+    ),
+)
+
+# fabric_session's own options (it also takes wait_timeout and wait_sleep of WAIT_OPTIONS for its creations).
+LIFECYCLE_OPTIONS = (
+    Option(
+        'state', 'str',
+        ('V(absent) closes the session O(session_id), or every session that matches the filters O(status),'
+         ' O(endpoint_id) and O(older_than) (at least one of them).',
+         'V(present) keeps a V(RUNNING) session on the SQL endpoint O(endpoint_id), or creates one with'
+         ' O(lake_formation_config) and waits until it is V(RUNNING).'),
+        default='present', choices=LIFECYCLE_STATES,
+    ),
+    Option(
+        'lake_formation_config', 'dict',
+        ('The LakeFormation instance and catalog of a session that O(state=present) creates. Required with'
+         ' O(state=present); not used with O(state=absent).',),
+        suboptions=(
+            Option('instance_id', 'str', ('ID of the LakeFormation instance (%s): the C(metastore_id) of the'
+                                          ' workspace.' % INSTANCE_ID_RULE,)),
+            Option('catalog', 'str', ('Name of the catalog (%s).' % CATALOG_RULE,)),
+        ),
     ),
 )

@@ -20,6 +20,7 @@ import typing as t
 from .._errors import FabricError
 from .._redact import Redactor
 from .checks import (
+    age,
     bool_value,
     checked_ca_path,
     checked_proxy,
@@ -75,6 +76,8 @@ def _normalized(name: str, value: t.Any) -> t.Any:
         return filter_id(name, value)
     if name == 'endpoint_name':
         return endpoint_name(value)
+    if name == 'older_than':
+        return age(name, value)
     if option.type in ('str', 'path'):
         return string(name, value)
     if isinstance(value, str) and option.type in ('bool', 'int', 'float'):
@@ -217,6 +220,10 @@ def _query(values: t.Mapping[str, t.Any]) -> Query:
     max_results = values['max_results']
     if max_results is not None:
         max_results = number('max_results', max_results, 1, 10 ** 9, integer=True, rule='at least 1')
+    count_only = bool_value('count_only', values['count_only'])
+    if count_only and values['older_than'] is not None:
+        raise FabricError('older_than cannot be combined with count_only: the service counts sessions, it cannot'
+                          ' count them by age; list them (without count_only) to select them by age')
     return Query(
         statuses=values['status'],
         endpoint_id=values['endpoint_id'],
@@ -224,7 +231,8 @@ def _query(values: t.Mapping[str, t.Any]) -> Query:
         endpoint_name=values['endpoint_name'],
         page_size=number('page_size', values['page_size'], 1, PAGE_SIZE_MAX, integer=True),
         max_results=max_results,
-        count_only=bool_value('count_only', values['count_only']),
+        count_only=count_only,
+        older_than=values['older_than'],
     )
 
 

@@ -7,8 +7,8 @@
 """The one table of options, and the only place a default lives.
 
 Every option of every face is declared once here: the connection and query options all faces share, the
-module's wait and the event source's watch. The table builds the argument specs, the lookup's plugin
-documentation (with its ``vars:`` entries) and the shared doc fragments (hacking/generate.py). The checks
+module's wait, the event source's watch and fabric_session's lifecycle. The table builds the argument specs, the
+lookup's plugin documentation (with its ``vars:`` entries) and the shared doc fragments (hacking/generate.py). The checks
 across options are the loader's, so every face fails with the same message.
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import typing as t
 
-from .face_options import WAIT_OPTIONS, WATCH_OPTIONS
+from .face_options import LIFECYCLE_OPTIONS, WAIT_OPTIONS, WATCH_OPTIONS
 from .schema import (
     Option,
     BACKOFF_MAX_SECONDS,
@@ -193,6 +193,8 @@ CONNECTION_OPTIONS = (
         ('How many times a request is retried after a connection error, a read timeout, or HTTP 408, 429, 500,'
          ' 502, 503 or 504, with exponential backoff and honouring C(Retry-After).',
          'Each retry is reported as a warning naming the status and the request ID.',
+         'A request that creates a session (M(dataarts.fabric.fabric_session)) is retried only after HTTP 429 or 503'
+         ' or when no connection could be made: after anything else the service may have created the session.',
          'V(0) disables retries; at most %d.' % RETRIES_MAX,
          'All requests of one task or lookup call share a budget of O(retries) times (O(concurrency) + 1)'
          ' retries, so that a gateway failing every request ends the call early.'),
@@ -263,6 +265,19 @@ QUERY_OPTIONS = (
          ' session.'),
     ),
     Option(
+        'older_than', 'raw',
+        ('Only return sessions created at least this long ago, by their C(create_time) and the clock of the host'
+         ' that runs the task.',
+         'A whole number of seconds, or a whole number followed by V(s), V(m), V(h), V(d) or V(w) (seconds,'
+         ' minutes, hours, days, weeks) as the C(age) option of M(ansible.builtin.find): V(1800) and V(30m) are the'
+         ' same. V(0) selects every session created up to now.',
+         'The API cannot filter by age: every session that matches the other filters is listed, then those old'
+         ' enough are kept (O(max_results) counts those kept).',
+         'A session whose C(create_time) cannot be read (missing, not ISO 8601, or without a UTC offset) is never'
+         ' selected by its age, and a warning names it.',
+         'Cannot be combined with O(count_only): the service counts sessions, it cannot count them by age.'),
+    ),
+    Option(
         'page_size', 'int',
         ('Sessions requested per API call (the C(limit) query parameter), 1 to %d.' % PAGE_SIZE_MAX,
          'Every page is fetched; this only changes how many requests that takes.'),
@@ -295,7 +310,7 @@ QUERY_OPTIONS = (
 # The options every face shares: they are resolved against the environment and the credential files.
 ALL_OPTIONS = CONNECTION_OPTIONS + QUERY_OPTIONS
 OPTION_NAMES = tuple(option.name for option in ALL_OPTIONS)
-_DEFAULTS = {option.name: option.default for option in ALL_OPTIONS + WAIT_OPTIONS + WATCH_OPTIONS}
+_DEFAULTS = {option.name: option.default for option in ALL_OPTIONS + WAIT_OPTIONS + WATCH_OPTIONS + LIFECYCLE_OPTIONS}
 
 
 def default_of(name: str) -> t.Any:

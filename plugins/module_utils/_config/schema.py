@@ -31,6 +31,16 @@ WAIT_TIMEOUT_MAX = 86400
 WAIT_SLEEP_MAX = 3600
 WATCH_INTERVAL_MIN = 1
 WATCH_INTERVAL_MAX = 86400
+# older_than: a whole number of seconds, or of one of these units (as ansible.builtin.find's age); at most a
+# century, so that any date arithmetic with it stays in range.
+AGE_UNITS = (('s', 1), ('m', 60), ('h', 3600), ('d', 86400), ('w', 604800))
+OLDER_THAN_MAX = 100 * 366 * 86400
+# fabric_session: the states, and the rules of lake_formation_config (the create API's).
+LIFECYCLE_STATES = ('present', 'absent')
+INSTANCE_ID_PATTERN = re.compile(r'\A[A-Za-z0-9-]{1,64}\Z')
+INSTANCE_ID_RULE = '1 to 64 characters, only letters, digits and hyphens'
+CATALOG_PATTERN = re.compile(r'\A[A-Za-z0-9_-]{1,255}\Z')
+CATALOG_RULE = '1 to 255 characters, only letters, digits, underscores and hyphens'
 # The most pages one status of one workspace is read in (a million sessions at the largest page size).
 MAX_PAGES = 10000
 DERIVED_ENDPOINT = 'https://fabric.{region}.{cloud}'
@@ -61,6 +71,8 @@ class Option:
     # entry says to leave the option out); the description then lists them.
     choices_in_spec: bool = True
     elements: t.Optional[str] = None
+    # The options of a dict option (type 'dict'), as rows of their own.
+    suboptions: t.Tuple['Option', ...] = ()
 
     @property
     def lookup_var(self) -> str:

@@ -33,13 +33,17 @@ def _typed(option: Option) -> dict[str, t.Any]:
 def _argument(option: Option) -> dict[str, t.Any]:
     # No env_fallback: the loader reads the environment itself, to apply the rules of precedence (a way to
     # authenticate given as options is taken whole) and to say where a wrong value came from.
-    return dict(_typed(option), no_log=option.no_log)
+    argument = dict(_typed(option), no_log=option.no_log)
+    if option.suboptions:
+        argument['options'] = {sub.name: _argument(sub) for sub in option.suboptions}
+    return argument
 
 
-def module_argument_spec(*own: Option, **extra: dict[str, t.Any]) -> dict[str, dict[str, t.Any]]:
-    """The argument spec of a face: the shared options, the face's own options of the table, and ``extra``
-    (options with no default, such as ``workspace_id``)."""
-    spec = {option.name: _argument(option) for option in ALL_OPTIONS + own}
+def module_argument_spec(*own: Option, shared: t.Sequence[Option] = ALL_OPTIONS,
+                         **extra: dict[str, t.Any]) -> dict[str, dict[str, t.Any]]:
+    """The argument spec of a face: the ``shared`` options (by default every shared option), the face's own
+    options of the table, and ``extra`` (options with no default, such as ``workspace_id``)."""
+    spec = {option.name: _argument(option) for option in tuple(shared) + own}
     spec.update(extra)
     return spec
 
@@ -79,6 +83,8 @@ def _option_doc(option: Option) -> dict[str, t.Any]:
     if option.env:
         # The loader reads these variables (also for the lookup, so no env: entries for Ansible to resolve).
         doc['description'].append(_env_sentence(option))
+    if option.suboptions:
+        doc['suboptions'] = {sub.name: _option_doc(sub) for sub in option.suboptions}
     return doc
 
 

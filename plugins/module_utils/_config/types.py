@@ -73,6 +73,7 @@ class Query:
     page_size: int = default_of('page_size')
     max_results: int | None = None
     count_only: bool = default_of('count_only')
+    older_than: int | None = None  # seconds
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,15 @@
 # FOR INTERNAL COLLECTION USE ONLY: not a public API, it may change in any release.
 
 """The API client: JSON from one endpoint with one identity, over one transport.
+
+Reads (GET) and deletions (DELETE) are retried as the connection allows; a POST that creates is sent again only
+where the service surely did not act on it (Transport.send says when).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import typing as t
 
 from .._errors import FabricError
@@ -94,25 +98,43 @@ class FabricHttpClient:
         return '%s?%s' % (url, canonical_query(query)) if query else url
 
     def get_json(self, path: str, query: t.Sequence[t.Tuple[str, str]] = ()) -> JsonResponse:
-        url = self.url_for(path, query)
+        return self._call('GET', self.url_for(path, query))
+
+    def delete_json(self, path: str) -> JsonResponse:
+        """DELETE, retried like a GET: deleting twice leaves what deleting once leaves (the caller reads the
+        resource back rather than trusting the answer of a repeated request). An empty body is None."""
+        return self._call('DELETE', self.url_for(path), empty_ok=True)
+
+    def post_json(self, path: str, body: t.Mapping[str, t.Any]) -> JsonResponse:
+        """POST of a JSON body that creates something: sent again only when the service surely did not act on it
+        (HTTP 429 or 503, or no connection made), never after a timeout, a dropped connection or a 5xx, where a
+        second request could create a second resource (see Transport.send). An empty body is None."""
+        payload = json.dumps(body, separators=(',', ':'), sort_keys=True).encode('utf-8')
+        return self._call('POST', self.url_for(path), payload, idempotent=False, empty_ok=True)
+
+    def _call(self, method: str, url: str, payload: bytes | None = None, idempotent: bool = True,
+              empty_ok: bool = False) -> JsonResponse:
         try:
             self._check_process()
-            return self._request_json('GET', url)
+            return self._request_json(method, url, payload, idempotent, empty_ok)
         except FabricError as exc:
             raise self.redactor.error(exc) from None
         except Exception as exc:  # nothing but a FabricError leaves the client
-            raise self.redactor.error(unexpected_error('GET', url, exc)) from None
+            raise self.redactor.error(unexpected_error(method, url, exc)) from None
 
-    def _request_json(self, method: str, url: str) -> JsonResponse:
+    def _request_json(self, method: str, url: str, payload: bytes | None, idempotent: bool,
+                      empty_ok: bool) -> JsonResponse:
+        extra = {'Content-Type': 'application/json'} if payload is not None else {}
         with self.transport.in_flight:
-            headers = self.identity.headers_for(method, url)
-            response, body = self.transport.send(method, url, headers)
+            headers = dict(self.identity.headers_for(method, url, payload or b''), **extra)
+            response, body = self.transport.send(method, url, headers, payload, idempotent=idempotent)
+            # a 401 (or a 403 to a cached token) is the gateway's refusal before the service acted: sent again once
             if response.status_code in (401, 403) and self.identity.refresh(headers, response.status_code):
-                headers = self.identity.headers_for(method, url)
-                response, body = self.transport.send(method, url, headers)
+                headers = dict(self.identity.headers_for(method, url, payload or b''), **extra)
+                response, body = self.transport.send(method, url, headers, payload, idempotent=idempotent)
         self.transport.in_flight.succeeded()
         try:
-            answer = decode(method, response, body, url, 'endpoint')
+            answer = decode(method, response, body, url, 'endpoint', empty_ok)
         except FabricError as exc:
             raise self._explained(exc, headers) from None
         self.identity.accepted(headers)
@@ -130,9 +152,10 @@ class FabricHttpClient:
         return refused_credentials(error, credentials.kind, credentials.origin)
 
 
-def decode(method: str, response: 'requests.Response', body: bytes, url: str, option: str) -> JsonResponse:
-    """The JSON of a success; a FabricError naming the request for a redirect, an error answer or a body that
-    is not JSON."""
+def decode(method: str, response: 'requests.Response', body: bytes, url: str, option: str,
+           empty_ok: bool = False) -> JsonResponse:
+    """The JSON of a success (None for an empty body where ``empty_ok``); a FabricError naming the request for a
+    redirect, an error answer or a body that is not JSON."""
     status, answer_id = response.status_code, request_id(response.headers)
     if 300 <= status < 400:
         location = service_text(response.headers.get('Location', '(no Location)'), 300)
@@ -142,6 +165,8 @@ def decode(method: str, response: 'requests.Response', body: bytes, url: str, op
             status=status, request_id=answer_id)
     if not 200 <= status < 300:
         raise error_from_response(method, url, status, response.reason or '', body, answer_id)
+    if empty_ok and not body.strip():
+        return JsonResponse(None, answer_id, url)
     try:
         data = bounded_loads(body.decode('utf-8'))
     except JsonTooDeep as exc:

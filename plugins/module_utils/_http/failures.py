@@ -157,6 +157,14 @@ def out_of_resources(error: BaseException) -> bool:
     return any(isinstance(cause, OSError) and cause.errno in (errno.EMFILE, errno.ENFILE) for cause in causes(error))
 
 
+def never_connected(error: BaseException) -> bool:
+    """Whether a request failed before a connection was made (refused, or timed out connecting): then not one
+    byte of it reached the service."""
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return True
+    return any(isinstance(cause, (ConnectionRefusedError, NewConnectionError)) for cause in causes(error))
+
+
 def cause_in_words(error: BaseException, timed_out: bool = False) -> str:
     """What ended an attempt that got no response, in the words of a retry warning."""
     found = list(causes(error))

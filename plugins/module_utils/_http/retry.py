@@ -23,8 +23,13 @@ import typing as t
 from email.utils import parsedate_to_datetime
 
 from .._config.schema import BACKOFF_MAX_SECONDS, RETRY_AFTER_MAX_SECONDS
+from .failures import never_connected
 
 RETRY_STATUSES = frozenset((408, 429, 500, 502, 503, 504))
+# The answers that say a request was turned away before the service acted on it (throttled, or unavailable at
+# the gateway): the only statuses after which a request that creates something is sent again. After 408, 500,
+# 502 or 504 the service may have carried it out.
+NOT_CARRIED_OUT_STATUSES = frozenset((429, 503))
 # The statuses whose Retry-After header is honoured (as urllib3 does).
 RETRY_AFTER_STATUSES = frozenset((413, 429, 503))
 
@@ -60,6 +65,15 @@ class RetryBudget:
     @property
     def used_up(self) -> bool:
         return self.left <= 0 < self.size
+
+
+def not_carried_out(status: int | None, error: BaseException | None, timed_out: bool) -> bool:
+    """Whether an attempt surely left the service untouched, so that sending it again cannot do a thing twice:
+    a status of NOT_CARRIED_OUT_STATUSES, or a connection that was never made. A timeout, a dropped or reset
+    connection, and every other status may come after the service acted."""
+    if error is None:
+        return status in NOT_CARRIED_OUT_STATUSES
+    return not timed_out and never_connected(error)
 
 
 def parse_retry_after(value: str) -> float | None:

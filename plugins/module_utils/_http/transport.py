@@ -40,7 +40,7 @@ from .failures import (
     without_query,
 )
 from .limiter import AdaptiveLimit
-from .retry import RETRY_STATUSES, RetryBudget, RetryEvent, pause_before_retry
+from .retry import RETRY_STATUSES, RetryBudget, RetryEvent, not_carried_out, pause_before_retry
 
 try:
     import requests
@@ -158,8 +158,13 @@ class Transport:
             del self.notes[:]
 
     def send(self, method: str, url: str, headers: t.Mapping[str, str], payload: bytes | None = None,
-             option: str = 'endpoint') -> tuple['requests.Response', bytes]:
-        """The response and its whole body, after the retries the connection allows; a FabricError otherwise."""
+             option: str = 'endpoint', idempotent: bool = True) -> tuple['requests.Response', bytes]:
+        """The response and its whole body, after the retries the connection allows; a FabricError otherwise.
+
+        A request that is not ``idempotent`` (one that creates something) is sent again only when the service
+        surely did not act on it: HTTP 429 or 503 (the gateway refused it), or no connection was made. After a
+        timeout, a dropped connection or any other status it may have been carried out, so it is not repeated.
+        """
         retry_number = 0
         started = time.monotonic()
         while True:
@@ -176,7 +181,8 @@ class Transport:
             if attempt.error is None and status not in RETRY_STATUSES:
                 return t.cast('requests.Response', attempt.response), attempt.body
             failure = self._failure(method, url, attempt, seconds, option)
-            if retry_number >= self.connection.retries or not self._may_retry(attempt):
+            if retry_number >= self.connection.retries or not self._may_retry(attempt) or not (
+                    idempotent or not_carried_out(status, attempt.error, attempt.timed_out)):
                 if failure is None:  # a retryable status, with no retry left: the caller maps it
                     return t.cast('requests.Response', attempt.response), attempt.body
                 raise failure if not retry_number else failure.with_context(after=self._spent(retry_number, started))

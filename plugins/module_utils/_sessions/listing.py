@@ -11,10 +11,12 @@ call's one executor, merged in the order asked.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import typing as t
 
 from .._errors import FabricError
 from .._http.client import FabricHttpClient
+from .age import old_enough, unreadable_warning
 from .counts import Counter
 from .endpoints import EndpointNames
 from .executor import CallExecutor, run_plans
@@ -41,8 +43,10 @@ class _Workspace:
             raise FabricError('internal error: endpoint_name %s was not resolved before the listing'
                               % asked.endpoint_name)
         self.counter = Counter(client, query) if asked.count_only else None
+        # With older_than, max_results counts the sessions old enough: the pages are read uncapped.
+        cap = asked.max_results if asked.older_than is None else None
         self.pagers = [] if self.counter is not None else [
-            Pager(SessionSource(client, query, status), asked.page_size, asked.max_results, concurrency)
+            Pager(SessionSource(client, query, status), asked.page_size, cap, concurrency)
             for status in asked.statuses]
 
     @property
@@ -60,7 +64,8 @@ class _Workspace:
         sessions = UniqueSessions()
         for listing in listings:
             sessions.merge(listing)
-        merged = sessions.listing(self.query.query.max_results)
+        older_than = self.query.query.older_than
+        merged = sessions.listing(self.query.query.max_results if older_than is None else None)
         merged.total = sum(listing.total for listing in listings)
         merged.warnings = [warning for listing in listings for warning in listing.warnings]
         warning = conflict_warning(merged.conflicts, 'workspace %s' % self.query.workspace_id)
@@ -68,6 +73,12 @@ class _Workspace:
             merged.warnings.append(warning)
         merged.partial = any(listing.partial for listing in listings)
         merged.missing = sum(listing.missing for listing in listings)
+        if older_than is not None:  # the total is then the number of sessions old enough
+            selected = old_enough(merged.sessions, older_than, datetime.datetime.now(datetime.timezone.utc))
+            merged.sessions = selected.kept[:self.query.query.max_results]
+            merged.total = len(selected.kept)
+            if selected.unreadable:
+                merged.warnings.append(unreadable_warning(selected.unreadable, 'workspace %s' % self.query.workspace_id))
         return merged
 
 
@@ -78,13 +89,18 @@ def with_endpoint_ids(queries: t.Sequence[SessionQuery], names: EndpointNames) -
         for query in queries]
 
 
-def list_sessions(client: FabricHttpClient, query: SessionQuery, concurrency: int | None = None) -> SessionListing:
+def list_sessions(client: FabricHttpClient, query: SessionQuery, concurrency: int | None = None,
+                  executor: CallExecutor | None = None) -> SessionListing:
     """Every status of one workspace in a call already started (``client.call()``), with ``concurrency`` requests
-    in flight (the connection's when not given). An endpoint_name must be resolved already (run_queries)."""
+    in flight (the connection's when not given), on the call's ``executor`` when given (else one of its own). An
+    endpoint_name must be resolved already (run_queries)."""
     concurrency = client.concurrency if concurrency is None else concurrency
-    with CallExecutor(concurrency) as executor:
-        workspace = _Workspace(client, query, concurrency)
+    workspace = _Workspace(client, query, concurrency)
+    if executor is not None:
         run_plans(executor, workspace.plans)
+        return workspace.listing()
+    with CallExecutor(concurrency) as own:
+        run_plans(own, workspace.plans)
         return workspace.listing()
 
 

@@ -53,6 +53,7 @@ class WaitSettings:
     statuses: tuple[str, ...]
     timeout: float
     sleep: float
+    option: str = 'wait_status'  # the option that named the statuses, for the messages ('' for none)
 
     @property
     def max_polls(self) -> int:
@@ -66,6 +67,10 @@ class WaitSettings:
     @property
     def session(self) -> str:
         return 'session %s of workspace %s' % (self.session_id, self.workspace_id)
+
+    @property
+    def named_by(self) -> str:
+        return ' (%s)' % self.option if self.option else ''
 
 
 def wait_settings(workspace_id: str, session_id: str | None, statuses: t.Sequence[str], timeout: float,
@@ -152,8 +157,8 @@ class SessionWait:
             self._finish(REACHED)
             return True
         if status in END_STATUSES:
-            raise self._end(ENDED, '%s is %s, a status it never leaves, so it will not reach %s (wait_status);'
-                            ' %s' % (self.settings.session, status, self.settings.wanted, self._polls_made()))
+            raise self._end(ENDED, '%s is %s, a status it never leaves, so it will not reach %s%s; %s' % (
+                self.settings.session, status, self.settings.wanted, self.settings.named_by, self._polls_made()))
         return False
 
     def _polls_made(self) -> str:
@@ -167,8 +172,9 @@ class SessionWait:
                 _status_text(self.final_status), '' if self.present else ' (the last poll did not find it)',
                 ' (the service listed it with different statuses in one poll)' if self.final_status == CONFLICTING
                 else '')
-        return '%s did not reach %s (wait_status) within %g s (wait_timeout), %s; %s' % (
-            self.settings.session, self.settings.wanted, self.settings.timeout, self._polls_made(), seen)
+        return '%s did not reach %s%s within %g s (wait_timeout), %s; %s' % (
+            self.settings.session, self.settings.wanted, self.settings.named_by, self.settings.timeout,
+            self._polls_made(), seen)
 
     def _finish(self, outcome: str) -> None:
         self.outcome = outcome

@@ -32,8 +32,9 @@ from .._text import did_you_mean
 
 SOURCE_NAME = 'dataarts.fabric.session_events'
 # Options of the module a watch cannot honour: a capped listing would report the sessions it cut off as
-# gone, one session is watched with the session_id the source asks for itself, and counts hold no session.
-NOT_FOR_WATCHING = ('session_id', 'max_results', 'count_only')
+# gone, one session is watched with the session_id the source asks for itself, counts hold no session, and a
+# session growing older than older_than would be announced as new.
+NOT_FOR_WATCHING = ('session_id', 'max_results', 'count_only', 'older_than')
 # Arguments ansible-rulebook adds itself.
 RULEBOOK_ARGUMENTS = ('eda_feedback_queue',)
 

@@ -87,6 +87,8 @@ class ControlApi:
                 data = json_body(body)
                 return json_response(200, {"offsets": emu.set_offsets(data.get("offsets") if isinstance(data, dict)
                                                                       else None)})
+        elif route == "lifecycle" and len(parts) == 1 and method in ("GET", "POST"):
+            return json_response(200, emu.configure_lifecycle(json_body(body) if method == "POST" else None))
         elif route == "reset" and len(parts) == 1 and method == "POST":
             emu.reset()
             return json_response(200, {"status": "reset"})

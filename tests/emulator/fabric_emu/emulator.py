@@ -22,6 +22,7 @@ from .listing_state import ListingState
 from .exchange import Exchange
 from .faults import Fault, FaultQueue
 from .paging import check_mode, record_start
+from .lifecycle_api import ALLOW_LIST, ALLOW_SESSION, Lifecycle
 from .iam import DEFAULT_TOKEN_TTL, DEFAULT_USER, IAM_TOKENS_PATH, PasswordLogin, TokenStore, normalize_users
 from .proxy import ProxyGate, refusal, split_target
 from .requests_log import RequestLog, new_entry
@@ -78,6 +79,7 @@ class FabricEmulator(ListingState):
                                     project_id)
         self._verifier = Verifier(self.credentials, project_id, self.security_tokens, self._now)
         self._control = ControlApi(self)
+        self._lifecycle = Lifecycle(self._now)
         self._lock = threading.RLock()
         self.stopping = threading.Event()
         self.stopped = threading.Event()
@@ -149,6 +151,7 @@ class FabricEmulator(ListingState):
             self._log.clear()
             self.latency_ms = self._initial_latency_ms
             self._issued.reset()
+            self._lifecycle.reset()
 
     def expire_tokens(self) -> int:
         """Expire every token issued so far; returns how many were still valid."""
@@ -211,6 +214,11 @@ class FabricEmulator(ListingState):
 
     def set_latency(self, ms: float) -> None:
         self.latency_ms = float(ms)
+
+    def configure_lifecycle(self, settings: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
+        """Change how show, close and create answer (lifecycle_api.DEFAULTS); returns every setting."""
+        with self._lock:
+            return self._lifecycle.configure({} if settings is None else settings)
 
     # -- one request ---------------------------------------------------------------------------
 
@@ -281,7 +289,7 @@ class FabricEmulator(ListingState):
         with self._lock:
             if fault is not None:
                 fault.after_answer(self._store)
-            if resp.status == 200 and exchange.ws_id is not None:
+            if resp.status == 200 and exchange.ws_id is not None and exchange.method == "GET":
                 self._faults.count_list_answer(self._store, exchange.ws_id)
             exchange.entry["status"] = resp.status
         handler.write_response(resp, request_id, head=exchange.method == "HEAD", entry=exchange.entry)
@@ -291,16 +299,21 @@ class FabricEmulator(ListingState):
             if exchange.method == "CONNECT":
                 raise ApiError(405, METHOD_NOT_ALLOWED)
             endpoints_ws = endpoints_workspace(exchange.method, exchange.path)
-            if exchange.ws_id is None and endpoints_ws is None:
+            route = self._lifecycle.route(exchange) if endpoints_ws is None else None
+            if route is None and exchange.ws_id is None and endpoints_ws is None:
                 raise ApiError(404, STATUS_BODIES[404])
-            if exchange.method != "GET":
+            if route is None and exchange.method != "GET":
                 raise ApiError(405, METHOD_NOT_ALLOWED)
             self._authenticate(exchange)
             if endpoints_ws is not None:
                 return self._list_endpoints(endpoints_ws, exchange.query)
+            if route is not None:
+                with self._lock:
+                    return self._lifecycle.respond(route, exchange, self._store)
             return Response(200, self._list(exchange.ws_id, exchange.query, fault).encode())
         except ApiError as err:
-            headers = [("Allow", "GET")] if err.status == 405 else None
+            allow = ALLOW_SESSION if exchange.ws_id is None else ALLOW_LIST
+            headers = [("Allow", allow)] if err.status == 405 else None
             return json_response(err.status, err.body, headers)
 
     def _authenticate(self, exchange: Exchange) -> None:
@@ -334,6 +347,7 @@ class FabricEmulator(ListingState):
             if ws is None:
                 raise ApiError(404, STATUS_BODIES[404])
             self._faults.apply_transitions(self._store, ws_id)
+            self._lifecycle.tick(self._store, ws_id)
             matches = ws.matching(request.endpoint_id, request.status, request.session_id)
         page = Page(ws_id, matches, record_start(self.offsets, request.offset, request.limit), request.limit)
         if fault is not None:

@@ -13,7 +13,7 @@ import json
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.common import warnings as common_warnings
+from ansible.module_utils.common import warnings as module_warnings
 
 from ansible_collections.dataarts.fabric.plugins.modules import fabric_session_info
 
@@ -39,21 +39,22 @@ def _module_args(args):
         yield
 
 
-def run_module(capsys, **args):
-    """fabric_session_info's JSON result, with ``rc`` its exit code."""
-    return run_main(capsys, fabric_session_info.main, **args)
+def run_module(capsys, module=fabric_session_info, **args):
+    """The JSON result of ``module`` (fabric_session_info unless given), with ``rc`` its exit code."""
+    return run_main(capsys, module.main, **args)
 
 
 def run_main(capsys, main, **args):
     """The JSON result of the module whose ``main`` is given, with ``rc`` its exit code."""
-    # A module runs in a process of its own: no warning of an earlier run in this process is reported again.
-    for name in ('_global_warnings', '_global_deprecations'):
-        getattr(common_warnings, name, {}).clear()
     with pytest.MonkeyPatch.context() as patch:
         # A module runs in a process of its own. Once a controller plugin (the lookup tests) has loaded in this
         # process, ansible-core 2.19 would send module warnings to the controller's display, not the result.
         if ansible_internal is not None and hasattr(ansible_internal, 'is_controller'):
             patch.setattr(ansible_internal, 'is_controller', False)
+        # ... and where a module process would start with no warning, this one holds those of every module run
+        # before it in the same test process: each run starts empty.
+        for name in ('_global_warnings', '_global_deprecations'):
+            patch.setattr(module_warnings, name, type(getattr(module_warnings, name))())
         with _module_args(args), pytest.raises(SystemExit) as exited:
             main()
     result = json.loads(capsys.readouterr().out)

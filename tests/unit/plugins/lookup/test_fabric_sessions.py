@@ -57,6 +57,16 @@ def test_filters_are_passed_like_the_module(mock, lookup):
         {'limit': '4', 'offset': '0', 'status': 'CLOSED'}, {'limit': '4', 'offset': '0', 'status': 'FAIL'}]
 
 
+def test_older_than_selects_by_create_time_like_the_module(mock, lookup):
+    sessions = make_sessions(3)  # created on 2025-07-22, long before any run of these tests
+    sessions.append(dict(sessions[0], session_id='far-ahead', create_time='2999-01-01T00:00:00.000+00:00'))
+    FakeFabric(mock, {'ws-a': sessions})
+    result = lookup.run(['ws-a'], variables={}, endpoint=ENDPOINT, auth_token=TOKEN, older_than='1d')
+    assert [s['session_id'] for s in result] == [s['session_id'] for s in sessions[:3]]
+    with pytest.raises(AnsibleLookupError, match='older_than must be a whole number of seconds'):
+        lookup.run(['ws-a'], variables={}, endpoint=ENDPOINT, auth_token=TOKEN, older_than='a day')
+
+
 def test_connection_options_come_from_variables(mock, lookup):
     fake = FakeFabric(mock, {'ws-a': make_sessions(2)})
     result = lookup.run(['ws-a'], variables={'fabric_endpoint': ENDPOINT, 'fabric_auth_token': TOKEN})

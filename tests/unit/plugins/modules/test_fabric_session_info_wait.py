@@ -83,6 +83,7 @@ def test_a_failed_poll_fails_with_the_http_fields_and_the_wait(mock, capsys):
     (dict(wait_status=['RUNNING']), 'wait_status needs session_id'),
     (dict(wait_status=['RUNNING'], session_id='s', status=['RUNNING']), 'wait_status cannot be combined with status'),
     (dict(wait_status=['RUNNING'], session_id='s', count_only=True), 'wait_status cannot be combined with count_only'),
+    (dict(wait_status=['RUNNING'], session_id='s', older_than='1h'), 'wait_status cannot be combined with older_than'),
     (dict(wait_status=[], session_id='s'), 'wait_status must name at least one status'),
     (dict(wait_status=['DONE'], session_id='s'), 'wait_status'),
     (dict(wait_status=['RUNNING'], session_id='s', wait_sleep=0), 'wait_sleep must be a number of seconds greater'),

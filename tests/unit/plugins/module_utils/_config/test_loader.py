@@ -9,6 +9,7 @@ import pytest
 
 from ansible_collections.dataarts.fabric.plugins.module_utils._config.loader import load_config
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
+from ansible_collections.dataarts.fabric.plugins.module_utils._config.face_options import LIFECYCLE_OPTIONS
 from ansible_collections.dataarts.fabric.plugins.module_utils._config.options import ALL_OPTIONS, CONNECTION_OPTIONS
 from ansible_collections.dataarts.fabric.plugins.module_utils._config.specs import module_argument_spec, option_docs
 
@@ -230,3 +231,28 @@ def test_plugin_docs_name_the_variables_in_order_and_leave_them_to_the_loader():
 def test_an_endpoint_name_is_kept_as_given_but_for_surrounding_white_space():
     query = validate_params(params(endpoint_name=' daten_M\u00fcller 2 ')).query
     assert (query.endpoint_name, query.endpoint_id) == ('daten_M\u00fcller 2', None)
+
+
+def test_older_than_becomes_seconds_in_the_query():
+    assert validate_params(params(older_than='30m')).query.older_than == 1800
+    assert validate_params(params()).query.older_than is None
+
+
+def test_older_than_cannot_be_combined_with_count_only():
+    assert error_for(older_than='1h', count_only=True).startswith(
+        'older_than cannot be combined with count_only: the service counts sessions, it cannot count them by age')
+
+
+def test_a_dict_option_has_its_suboptions_in_the_spec_and_the_docs():
+    [option] = [option for option in LIFECYCLE_OPTIONS if option.name == 'lake_formation_config']
+    spec = module_argument_spec(option, shared=())
+    assert spec == {'lake_formation_config': {'type': 'dict', 'no_log': False, 'options': {
+        'instance_id': {'type': 'str', 'no_log': False}, 'catalog': {'type': 'str', 'no_log': False}}}}
+    docs = option_docs([option])['lake_formation_config']
+    assert sorted(docs['suboptions']) == ['catalog', 'instance_id']
+    assert docs['suboptions']['catalog']['type'] == 'str'
+
+
+def test_a_face_may_take_only_some_shared_options():
+    spec = module_argument_spec(shared=CONNECTION_OPTIONS, workspace_id=dict(type='str'))
+    assert 'count_only' not in spec and 'auth_token' in spec and 'workspace_id' in spec

@@ -199,6 +199,8 @@ def test_unsupported_and_source_only_arguments(emu):
     with pytest.raises(FabricError, match=r'^Unsupported parameters for \(dataarts.fabric.session_events\) event '
                                           r'source: max_results\. Supported parameters include: '):
         watch_settings(source_args(emu, max_results=5))
+    with pytest.raises(FabricError, match=r'^Unsupported parameters .* source: older_than\. '):
+        watch_settings(source_args(emu, older_than='1h'))
     for interval in (0, 0.5, 86401, 'soon'):
         with pytest.raises(FabricError, match='interval'):
             watch_settings(source_args(emu, interval=interval))
