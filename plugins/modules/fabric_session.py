@@ -12,10 +12,11 @@ short_description: Close DataArts Fabric SQL sessions, or keep one running
 version_added: 1.0.0
 description:
   - With O(state=absent), closes the SQL session O(session_id), or every session of the workspace that matches the
-    filters O(status), O(endpoint_id) and O(older_than), side by side (at most O(concurrency) at a time).
+    filters O(status), O(endpoint_id) (or O(endpoint_name)) and O(older_than), side by side (at most O(concurrency)
+    at a time).
     A V(CLOSED) or unknown session is absent already and is not touched.
-  - With O(state=present), keeps a V(RUNNING) session on the SQL endpoint O(endpoint_id), or creates one with
-    O(lake_formation_config) and waits until it is V(RUNNING).
+  - With O(state=present), keeps a V(RUNNING) session on the SQL endpoint O(endpoint_id) (or O(endpoint_name)), or
+    creates one with O(lake_formation_config) and waits until it is V(RUNNING).
   - Every session is read before it is changed and read again afterwards; RV(sessions) shows them as the service
     does after the task.
 author:
@@ -28,8 +29,10 @@ options:
   state:
     description:
       - V(absent) closes the session O(session_id), or every session that matches the filters O(status),
-        O(endpoint_id) and O(older_than) (at least one of them is required; several narrow each other).
-      - V(present) keeps a V(RUNNING) session on the SQL endpoint O(endpoint_id), or creates one with
+        O(endpoint_id) (or O(endpoint_name)) and O(older_than) (at least one of them is required; several narrow
+        each other).
+      - V(present) keeps a V(RUNNING) session on the SQL endpoint O(endpoint_id) (or O(endpoint_name)), or creates
+        one with
         O(lake_formation_config) and waits until it is V(RUNNING).
     type: str
     choices: [present, absent]
@@ -49,7 +52,13 @@ options:
   endpoint_id:
     description:
       - The SQL endpoint (1 to 36 characters, only letters, digits and hyphens). With O(state=absent), close only its
-        sessions; required with O(state=present).
+        sessions; with O(state=present), this or O(endpoint_name) is required.
+    type: str
+  endpoint_name:
+    description:
+      - The SQL endpoint by its exact name instead of O(endpoint_id) (exclusive with it), resolved once through the
+        workspace's list of SQL endpoints before any session is listed.
+      - No endpoint of that name fails naming the name; several fail naming each one's ID and visibility.
     type: str
   older_than:
     description:

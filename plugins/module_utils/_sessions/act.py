@@ -10,13 +10,16 @@ threads, with one retry budget and deadline; the wait for a new session afterwar
 
 from __future__ import annotations
 
+import dataclasses
 import typing as t
 
 from .._http.client import FabricHttpClient
 from .closing import close_matching, close_one
+from .endpoints import EndpointNames
 from .executor import CallExecutor
 from .keeping import keep_or_create, wait_until_running
 from .lifecycle_settings import LifecycleSettings
+from .listing import with_endpoint_ids
 from .report import Outcome
 
 
@@ -25,10 +28,11 @@ def run_lifecycle(client: FabricHttpClient, settings: LifecycleSettings, outcome
     """Do what the settings ask, recording it in ``outcome`` (also when a FabricError ends it partway).
     Warnings (retries made, listings that changed while read) go to ``warn``, scrubbed."""
     first_event, first_note = len(client.retry_events), len(client.notes)
-    # endpoint_name (issue 22) is resolved to settings.endpoint_id here, once, before any session is listed.
+    found: list[str] = []
     try:
         wait = None
         with client.call(), CallExecutor(client.concurrency) as executor:
+            settings, found = _with_endpoint_id(client, executor, settings)
             if settings.state == 'present':
                 wait = keep_or_create(client, settings, outcome, executor)
             elif settings.session_id is not None:
@@ -41,3 +45,17 @@ def run_lifecycle(client: FabricHttpClient, settings: LifecycleSettings, outcome
     finally:
         for warning in client.notes[first_note:] + client.retry_warnings(since=first_event):
             warn(warning)
+        for warning in found:
+            warn(client.redactor.text(warning))
+
+
+def _with_endpoint_id(client: FabricHttpClient, executor: CallExecutor, settings: LifecycleSettings
+                      ) -> tuple[LifecycleSettings, list[str]]:
+    """The settings with endpoint_name resolved to endpoint_id, once, before any session is listed."""
+    query = settings.query.query
+    if query.endpoint_name is None:
+        return settings, []
+    names = EndpointNames()
+    found = names.resolve_all(client, executor, [(settings.workspace_id, query.endpoint_name, query.page_size)])
+    [resolved] = with_endpoint_ids([settings.query], names)
+    return dataclasses.replace(settings, query=resolved, endpoint_id=resolved.query.endpoint_id), found

@@ -43,10 +43,10 @@ class LifecycleSettings:
 
 
 def _filters(query: Query) -> dict[str, bool]:
-    # endpoint_name (issue 22) is one more filter here once the loader has it; it is resolved to an ID before
-    # any session is listed, so everything below works with endpoint_id alone.
+    # endpoint_name is resolved to an ID before any session is listed (act.py), so everything after works with
+    # endpoint_id alone
     return {'status': query.statuses != (None,), 'endpoint_id': query.endpoint_id is not None,
-            'older_than': query.older_than is not None}
+            'endpoint_name': query.endpoint_name is not None, 'older_than': query.older_than is not None}
 
 
 def _refuse(given: t.Mapping[str, bool], other: str, why: str) -> None:
@@ -69,22 +69,26 @@ def lifecycle_settings(params: t.Mapping[str, t.Any], query: Query) -> Lifecycle
     if state == 'absent':
         if not any(filters.values()):
             raise FabricError('state=absent without session_id closes every session that matches the filters: give at'
-                              ' least one of status, endpoint_id and older_than (to close every open session of the'
+                              ' least one of status, endpoint_id, endpoint_name and older_than (to close every open'
+                              ' session of the'
                               ' workspace, give status: [%s])' % ', '.join(OPEN_STATUSES))
         # a CLOSED session is absent already: that status is never listed
         statuses = tuple(status for status in (query.statuses if filters['status'] else OPEN_STATUSES)
                          if status != 'CLOSED')
         return LifecycleSettings(state, dataclasses.replace(workspace, query=dataclasses.replace(
             query, statuses=statuses, session_id=None)))
-    _refuse(dict(filters, endpoint_id=False, session_id=query.session_id is not None), 'state=present',
-            'it keeps or creates a RUNNING session on endpoint_id; sessions are closed with state=absent')
-    if query.endpoint_id is None:
-        raise FabricError('state=present needs endpoint_id: the SQL endpoint to keep a RUNNING session on')
+    _refuse(dict(filters, endpoint_id=False, endpoint_name=False, session_id=query.session_id is not None),
+            'state=present', 'it keeps or creates a RUNNING session on endpoint_id (or endpoint_name); sessions are'
+            ' closed with state=absent')
+    if query.endpoint_id is None and query.endpoint_name is None:
+        raise FabricError('state=present needs endpoint_id or endpoint_name: the SQL endpoint to keep a RUNNING'
+                          ' session on')
     config = lake_formation('lake_formation_config', params.get('lake_formation_config'))
     if config is None:
         raise FabricError('state=present needs lake_formation_config (instance_id and catalog) to create a session'
                           ' when the endpoint has no RUNNING one')
     wait = wait_settings(workspace.workspace_id, NOT_YET_CREATED, ['RUNNING'], params['wait_timeout'],
                          params['wait_sleep'])
-    return LifecycleSettings(state, workspace, endpoint_id=check_id('endpoint_id', query.endpoint_id),
+    endpoint_id = None if query.endpoint_id is None else check_id('endpoint_id', query.endpoint_id)
+    return LifecycleSettings(state, workspace, endpoint_id=endpoint_id,
                              lake_formation=config, wait=dataclasses.replace(wait, option=''))
