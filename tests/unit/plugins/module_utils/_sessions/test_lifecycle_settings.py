@@ -43,13 +43,19 @@ def test_present_keeps_the_endpoint_the_config_and_a_wait_without_an_option_name
         ('RUNNING',), 300, 5, '')
 
 
+def test_an_endpoint_name_is_a_filter_and_names_the_endpoint_to_keep_a_session_on():
+    assert settings(query=Query(endpoint_name='Prod.eu')).query.query.endpoint_name == 'Prod.eu'
+    checked = settings('present', Query(endpoint_name='Prod.eu'), lake_formation_config=CONFIG)
+    assert (checked.endpoint_id, checked.query.query.endpoint_name) == (None, 'Prod.eu')  # resolved in the call
+
+
 @pytest.mark.parametrize('state, query, params, message', [
     ('absent', Query(), {}, 'state=absent without session_id closes every session that matches the filters: give at'
-                            ' least one of status, endpoint_id and older_than (to close every open session of the'
-                            ' workspace, give status: [RUNNING, WAITING, CREATING, FAIL])'),
+                            ' least one of status, endpoint_id, endpoint_name and older_than (to close every open'
+                            ' session of the workspace, give status: [RUNNING, WAITING, CREATING, FAIL])'),
     ('absent', Query(session_id='s', statuses=('FAIL',), older_than=5), {},
      'status and older_than cannot be combined with session_id: state=absent with session_id closes that one session'),
-    ('present', Query(), {'lake_formation_config': CONFIG}, 'state=present needs endpoint_id'),
+    ('present', Query(), {'lake_formation_config': CONFIG}, 'state=present needs endpoint_id or endpoint_name'),
     ('present', Query(endpoint_id='ep-1'), {}, 'state=present needs lake_formation_config (instance_id and catalog)'),
     ('present', Query(endpoint_id='ep-1', older_than=5), {'lake_formation_config': CONFIG},
      'older_than cannot be combined with state=present: it keeps or creates a RUNNING session'),
