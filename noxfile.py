@@ -39,8 +39,14 @@ EMULATOR = ROOT / 'tests' / 'emulator' / 'fabric_emulator.py'
 TOOLS_PYTHON = '3.11'
 INTEGRATION_REQUIREMENTS = 'tests/integration/requirements.txt'  # requests, for the module and the lookup
 
-nox.options.default_venv_backend = 'venv'
+# uv (tests/requirements/nox.txt) makes the session venvs and installs into them: it keeps the wheels it
+# downloads in its cache (pip keeps none here, the registry sends no caching headers) and installs in parallel.
+# With uv present nox also stops printing "uv binary not found". Byte code is written at install time, as pip
+# does, and uv never downloads an interpreter (pythons.py finds them).
+nox.options.default_venv_backend = 'uv'
 nox.options.reuse_venv = 'yes'
+os.environ.setdefault('UV_COMPILE_BYTECODE', '1')
+os.environ.setdefault('UV_PYTHON_DOWNLOADS', 'never')
 pythons.put_real_pythons_on_path(ROOT / '.venv' / 'python-links')
 antsibull_nox.load_antsibull_nox_toml()
 
@@ -130,7 +136,8 @@ def release_checks_session(session: nox.Session) -> None:
         session.error('a release check failed')
 
 
-@nox.session(name='eda-rulebook', python=TOOLS_PYTHON, default=False)
+# venv, not uv: run_rulebook_test.py installs into the session's venv with its pip.
+@nox.session(name='eda-rulebook', python=TOOLS_PYTHON, venv_backend='venv', default=False)
 def eda_rulebook_session(session: nox.Session) -> None:
     """ansible-rulebook runs a rulebook with the session_events source against the emulator (needs Java 17+:
     the script installs Debian's JRE when it is missing and it runs as root)."""
