@@ -12,15 +12,18 @@ PYTHON312 ?= $(lastword $(sort $(wildcard $(shell pyenv root 2>/dev/null || echo
 # Core lines of the ansible-test sessions (a subset speeds up local work: make sanity CORES=2.16)
 CORES ?=
 export CORES
+# make test runs the sessions that do not use ansible-test beside the ansible-test ones; JOBS=1 runs one at a time
+JOBS ?= 2
+export JOBS
 
 .PHONY: help test sanity units integration lint docs summary demo emulator emulator-stop bench clean
 
 help:
 	@echo "make test         sanity + units + integration + lint, then one line 'tests: N passed, N failed, N skipped'"
 	@echo "make sanity       ansible-test sanity on every ansible-core line 2.16-2.21 (hacking/test_matrix.py)"
-	@echo "make units        ansible-test units on every core line"
+	@echo "make units        ansible-test units: all on 2.16, 2.19, 2.21; the core-facing ones on 2.17, 2.18, 2.20"
 	@echo "make integration  ansible-test integration on 2.16, 2.19 and 2.21"
-	@echo "make lint         ansible-lint, docs-check, extra-checks, galaxy-importer, release checks, AWX job, docsite"
+	@echo "make lint         ansible-lint, docs-check, extra-checks, mypy, galaxy-importer, release checks, AWX job, docsite"
 	@echo "make docs         the HTML docsite (antsibull-docs sphinx-init + its build), in build/docsite/build/html"
 	@echo "make demo         venv .venv/demo, the collection built + installed in it, examples/demo.yml against the emulator"
 	@echo "make emulator     start the emulator in the background (URL in build/emulator/url); make emulator-stop stops it"

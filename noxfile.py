@@ -4,15 +4,15 @@
 """nox sessions of the dataarts.fabric collection; hacking/README.md says what runs where and why.
 
 antsibull-nox.toml configures the sessions antsibull-nox provides (ansible-lint, docs-check, extra-checks,
-build-import-check with galaxy-importer). The sessions below are what antsibull-nox cannot do on a machine
+lint with mypy, build-import-check with galaxy-importer). The sessions below are what antsibull-nox cannot do on a machine
 without a container engine: ansible-test with ``--venv`` per ansible-core line, and the release, AWX and
 docsite checks. `make test` runs them all through hacking/run_tests.py; one by hand: ``nox -s NAME``.
 """
 
 from __future__ import annotations
 
-import logging
 import os
+import resource
 import shutil
 import sys
 import time
@@ -40,10 +40,14 @@ EMULATOR = ROOT / 'tests' / 'emulator' / 'fabric_emulator.py'
 TOOLS_PYTHON = '3.11'
 INTEGRATION_REQUIREMENTS = 'tests/integration/requirements.txt'  # requests, for the module and the lookup
 
-nox.options.default_venv_backend = 'venv'
+# uv (tests/requirements/nox.txt) makes the session venvs and installs into them: it keeps the wheels it
+# downloads in its cache (pip keeps none here, the registry sends no caching headers) and installs in parallel.
+# With uv present nox also stops printing "uv binary not found". Byte code is written at install time, as pip
+# does, and uv never downloads an interpreter (pythons.py finds them).
+nox.options.default_venv_backend = 'uv'
 nox.options.reuse_venv = 'yes'
-# The sessions make venvs with venv, never with uv: nox's note that it looked for uv and found none is noise.
-logging.getLogger('nox').addFilter(lambda record: record.getMessage() != 'uv binary not found.')
+os.environ.setdefault('UV_COMPILE_BYTECODE', '1')
+os.environ.setdefault('UV_PYTHON_DOWNLOADS', 'never')
 pythons.put_real_pythons_on_path(ROOT / '.venv' / 'python-links')
 antsibull_nox.load_antsibull_nox_toml()
 
@@ -61,6 +65,12 @@ def _install(session: nox.Session, *names: str) -> None:
 def _ansible_test_dir(session: nox.Session) -> Path:
     code = 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))'
     return Path(session.run('python', '-c', code, silent=True).strip().splitlines()[-1])
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the finished processes this one waited for (nox runs one ansible-test at a time)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _split_posargs(posargs: list[str]) -> tuple[list[str], list[str]]:
@@ -91,7 +101,7 @@ def _ansible_test(session: nox.Session, core: str) -> None:
         shutil.rmtree(run_dir, ignore_errors=True)
         shutil.rmtree(output / 'junit', ignore_errors=True)
         rc = 0
-        start = time.monotonic()
+        start, cpu_start = time.monotonic(), _children_cpu()
         with session.chdir(tree.current_path):
             try:
                 session.run('ansible-test', step, '--venv', '--requirements', '--color', 'no',
@@ -103,7 +113,9 @@ def _ansible_test(session: nox.Session, core: str) -> None:
         for xml in (output / 'junit').glob('*.xml'):
             shutil.copy(xml, run_dir)
         results.write_rc(run_dir, rc)
-        results.add_timing(RESULTS, '  %s' % label, time.monotonic() - start, rc)
+        with open(RESULTS / 'timings.txt', 'a', encoding='utf-8') as timings:
+            timings.write('  %-56s %6.0f s  exit %d  (CPU %.0f s)\n' % (
+                label, time.monotonic() - start, rc, _children_cpu() - cpu_start))
     if failed:
         session.error('failed: %s' % ' '.join(failed))
 
@@ -133,7 +145,8 @@ def release_checks_session(session: nox.Session) -> None:
         session.error('a release check failed')
 
 
-@nox.session(name='eda-rulebook', python=TOOLS_PYTHON, default=False)
+# venv, not uv: run_rulebook_test.py installs into the session's venv with its pip.
+@nox.session(name='eda-rulebook', python=TOOLS_PYTHON, venv_backend='venv', default=False)
 def eda_rulebook_session(session: nox.Session) -> None:
     """ansible-rulebook runs a rulebook with the session_events source against the emulator (needs Java 17+:
     the script installs Debian's JRE when it is missing and it runs as root)."""

@@ -9,7 +9,8 @@ nox reports a session as passed or failed; `make test` needs test cases and one 
 ``tests: N passed, N failed, N skipped``. So this runs each session on its own (``nox -s NAME``), times it,
 and records a result folder for it under build/test-results: the ansible-test sessions write their junit
 files themselves, every other session counts as one test case. CORES="2.16 2.21" limits the ansible-test
-sessions to those ansible-core lines.
+sessions to those ansible-core lines. The sessions that do not use ansible-test (the event source under
+ansible-rulebook, the lint sessions) run beside the ansible-test sessions unless JOBS=1.
 """
 
 from __future__ import annotations
@@ -19,40 +20,61 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
+import traceback
 from pathlib import Path
 
+import pythons
 import results
 import test_matrix
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(os.environ.get('RESULTS_DIR', ROOT / 'build' / 'test-results'))
 LOGS = ROOT / 'build' / 'logs'
-LINT_SESSIONS = ('ansible-lint', 'docs-check', 'extra-checks', 'build-import-check', 'release-checks', 'awx-job',
-                 'docsite')
+# `lint` is antsibull-nox's meta session: it runs `typing` (mypy, .mypy.ini) and `antsibull-nox-config` first.
+LINT_SESSIONS = ('ansible-lint', 'docs-check', 'extra-checks', 'lint', 'build-import-check', 'release-checks',
+                 'awx-job', 'docsite')
+# How much of a failed session's log its test case keeps: mypy reports every error with a few lines of context.
+FAILURE_LINES = {'lint': 600}
 SESSIONS_WITH_OWN_RESULTS = ('release-checks',)
 # galaxy-importer findings are log lines such as "WARNING: ..." that do not fail the import.
 IMPORTER_FINDING = re.compile(r'^\s*(WARNING|ERROR)\b', re.MULTILINE)
 ALIAS_GROUPS = ('disabled', 'unsupported', 'unstable')
+# JOBS=1 runs every session one after the other; the default runs the sessions that do not use ansible-test
+# beside the ansible-test ones (two streams for two cores).
+JOBS = int(os.environ.get('JOBS') or 2)
+TIMINGS_LOCK = threading.Lock()
+CPU_SECONDS: list[float] = []  # of every session run, for the total that `make test` prints
 
 
-def run_session(name: str, posargs: list[str] | None = None) -> tuple[int, str]:
+def run_session(name: str, posargs: list[str] | None = None, echo: bool = True) -> tuple[int, str]:
+    """``nox -s NAME -- POSARGS``, its output in build/logs/NAME.log (and on stdout when ``echo``)."""
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / ('%s.log' % name)
     start = time.monotonic()
     command = [sys.executable, '-m', 'nox', '--no-color', '-s', name] + (['--'] + posargs if posargs else [])
-    print('=== %s' % ' '.join(['nox'] + command[3:]), flush=True)
+    shown = ' '.join(['nox'] + command[3:])
+    print('=== %s%s' % (shown, '' if echo else ' (beside the ansible-test sessions; log: %s)' % log.relative_to(ROOT)),
+          flush=True)
     with open(log, 'w', encoding='utf-8') as handle:
         process = subprocess.Popen(command, cwd=ROOT,
                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True, errors='replace')
         for line in process.stdout:
-            sys.stdout.write(line)
+            if echo:
+                sys.stdout.write(line)
             handle.write(line)
-        rc = process.wait()
+        # wait4, not wait: its resource usage covers the session and every process it waited for, which is the
+        # CPU time the session cost whatever else shares the machine.
+        _pid, status, usage = os.wait4(process.pid, 0)
+        rc = process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.monotonic() - start
-    results.add_timing(RESULTS, ' '.join([name] + (posargs or [])), seconds, rc)
-    print('=== %s: exit %d after %.0f s' % (name, rc, seconds), flush=True)
+    cpu = usage.ru_utime + usage.ru_stime
+    with TIMINGS_LOCK, open(RESULTS / 'timings.txt', 'a', encoding='utf-8') as timings:
+        CPU_SECONDS.append(cpu)
+        timings.write('%-58s %6.0f s  exit %d  (CPU %.0f s)\n' % (' '.join([name] + (posargs or [])), seconds, rc, cpu))
+    print('=== %s: exit %d after %.0f s (CPU %.0f s)' % (name, rc, seconds, cpu), flush=True)
     return rc, log.read_text(encoding='utf-8', errors='replace')
 
 
@@ -62,7 +84,7 @@ def tail(text: str, lines: int = 60) -> str:
 
 def record_session(name: str, rc: int, log: str) -> None:
     """One test case for a session that writes no junit files of its own."""
-    failure = None if rc == 0 else 'nox session %s exited %d:\n%s' % (name, rc, tail(log))
+    failure = None if rc == 0 else 'nox session %s exited %d:\n%s' % (name, rc, tail(log, FAILURE_LINES.get(name, 60)))
     if name == 'build-import-check' and failure is None:
         findings = [line for line in log.splitlines() if IMPORTER_FINDING.match(line)]
         if findings:
@@ -124,22 +146,33 @@ def run_ansible_test_steps(steps: list[str], cores: list[str]) -> None:
             record_ansible_test_session(core_steps, core, rc, log)
 
 
-def run_lint() -> None:
+def run_lint(echo: bool = True) -> None:
     for name in LINT_SESSIONS:
-        rc, log = run_session(name)
+        rc, log = run_session(name, echo=echo)
         if name not in SESSIONS_WITH_OWN_RESULTS or not (RESULTS / 'lint-release' / 'rc').is_file():
             record_session(name, rc, log)
 
 
-def run_rulebook_test() -> None:
+def run_rulebook_test(echo: bool = True) -> None:
     """The event source under ansible-rulebook (not ansible-test: it runs in ansible-rulebook's Python)."""
     run_dir = RESULTS / 'integration-eda'
-    rc, log = run_session('eda-rulebook', ['--junit', str(run_dir / 'junit.xml')])
+    rc, log = run_session('eda-rulebook', ['--junit', str(run_dir / 'junit.xml')], echo=echo)
     if (run_dir / 'junit.xml').is_file():
         results.write_rc(run_dir, rc)
     else:
         failure = None if rc == 0 else 'nox session eda-rulebook exited %d:\n%s' % (rc, tail(log))
         results.write_cases(run_dir, 'integration', [('eda-rulebook', failure, None)], rc)
+
+
+def run_beside(runs: list) -> None:
+    try:
+        for run in runs:
+            run(echo=False)
+    except Exception:  # pylint: disable=broad-exception-caught
+        # A crash of this runner must not pass for success: it becomes a failed test case.
+        failure = traceback.format_exc()
+        print(failure, flush=True)
+        results.write_cases(RESULTS / 'lint-runner', 'lint', [('sessions beside ansible-test', failure, None)], 1)
 
 
 def main(argv: list[str]) -> int:
@@ -155,14 +188,29 @@ def main(argv: list[str]) -> int:
     for step in steps:
         for stale in RESULTS.glob('%s-*' % step):
             shutil.rmtree(stale)
-    run_ansible_test_steps([step for step in steps if step != 'lint'], cores)
-    if 'integration' in steps:
-        run_rulebook_test()
-    if 'lint' in steps:
-        run_lint()
+    # The sessions that do not run ansible-test: the event source under ansible-rulebook and the lint sessions.
+    others = ([run_rulebook_test] if 'integration' in steps else []) + ([run_lint] if 'lint' in steps else [])
+    ansible_test_steps = [step for step in steps if step != 'lint']
+    beside = None
+    if 'sanity' in steps:
+        ensure_shellcheck()  # before anything else may run apt-get (the rulebook test installs Java when missing)
+    if JOBS > 1 and others and ansible_test_steps:
+        # Every noxfile.py load links the interpreters into .venv/python-links: done once here, before two nox
+        # processes could race to create the same link.
+        pythons.put_real_pythons_on_path(ROOT / '.venv' / 'python-links')
+        # They share nothing with the ansible-test sessions (their own venvs, ports and build/ folders), and an
+        # ansible-test session keeps about one of the two cores busy: run them beside it, their output in their logs.
+        beside = threading.Thread(target=run_beside, args=(others,), name='beside')
+        beside.start()
+    run_ansible_test_steps(ansible_test_steps, cores)
+    if beside is not None:
+        beside.join()
+    else:
+        for run in others:
+            run()
     print('timings (%s):' % ' '.join(steps))
     print((RESULTS / 'timings.txt').read_text(encoding='utf-8'), end='')
-    print('%s: %.0f s' % (' '.join(steps), time.monotonic() - start))
+    print('%s: %.0f s (CPU %.0f s)' % (' '.join(steps), time.monotonic() - start, sum(CPU_SECONDS)))
     return results.summarize(RESULTS, tuple('%s-' % step for step in steps))
 
 
