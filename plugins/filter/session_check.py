@@ -303,7 +303,7 @@ def _messages(settings: Mapping[str, t.Any], result: Mapping[str, t.Any], fail_c
     return lines
 
 
-def session_check_verdict(settings: Mapping[str, t.Any], wait: t.Any = None, count: t.Any = None,
+def session_check_verdict(settings: t.Any, wait: t.Any = None, count: t.Any = None,
                           failing: t.Any = None, running: t.Any = None,
                           endpoint_counts: t.Any = None) -> dict[str, t.Any]:
     """What the results of the role's tasks so far say: an error to fail with at once, what to list next, and

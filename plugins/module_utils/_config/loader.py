@@ -22,10 +22,6 @@ from .._redact import Redactor
 from .checks import (
     age,
     bool_value,
-    checked_ca_path,
-    checked_proxy,
-    checked_url,
-    check_names,
     endpoint_name,
     filter_id,
     number,
@@ -55,6 +51,7 @@ from .schema import (
 from .secrets import raw_secrets
 from .sources import Sourced, resolve_sources
 from .types import Config, Connection, Credentials, Query
+from .url_checks import check_names, checked_ca_path, checked_proxy, checked_url
 
 try:
     from ansible.module_utils.parsing.convert_bool import boolean

@@ -25,7 +25,8 @@ from .json_body import JsonTooDeep
 from .json_body import loads as bounded_loads
 from .retry import RetryEvent
 from .signer import canonical_query
-from .transport import Transport, request_id
+from .body import request_id
+from .transport import Transport
 
 if t.TYPE_CHECKING:
     import requests

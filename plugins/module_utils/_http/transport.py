@@ -25,7 +25,6 @@ from .._config.schema import CONCURRENCY_MAX
 from .._config.types import Connection
 from .._errors import FabricError
 from .._redact import Redactor
-from .._text import SHORT_FIELD_CHARS, service_text
 from .deadline import InFlight, RequestWatch, WatchedAdapter
 from .failures import (
     cancelled_error,
@@ -39,6 +38,7 @@ from .failures import (
     unexpected_error,
     without_query,
 )
+from .body import read_body, request_id
 from .limiter import AdaptiveLimit
 from .retry import RETRY_STATUSES, RetryBudget, RetryEvent, not_carried_out, pause_before_retry
 
@@ -53,15 +53,8 @@ else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 
-MAX_BODY_BYTES = 8 * 1024 * 1024
-READ_CHUNK = 64 * 1024
 # Warnings kept for the caller to report: a call that retries a thousand times has said enough.
 WARNINGS_MAX = 1000
-
-
-def request_id(headers: t.Mapping[str, str]) -> str | None:
-    value = headers.get('X-Request-Id')
-    return service_text(value, SHORT_FIELD_CHARS) if value else None
 
 
 class _NoNetrc:
@@ -292,20 +285,3 @@ class Transport:
             self.in_flight.throttled()
 
 
-def read_body(response: 'requests.Response', url: str) -> bytes:
-    """The body, refused past MAX_BODY_BYTES: a page of 100 sessions is some 30 KB."""
-    def too_large() -> FabricError:
-        return FabricError('%s %s answered with a body larger than %d bytes, far beyond any page of sessions:'
-                           ' refusing to read it' % (response.request.method, without_query(url), MAX_BODY_BYTES),
-                           status=response.status_code, request_id=request_id(response.headers))
-
-    announced = response.headers.get('Content-Length', '').strip()
-    if announced.isascii() and announced.isdigit() and len(announced) < 16 and int(announced) > MAX_BODY_BYTES:
-        raise too_large()
-    chunks, size = [], 0
-    for chunk in response.iter_content(READ_CHUNK):
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise too_large()
-        chunks.append(chunk)
-    return b''.join(chunks)

@@ -19,7 +19,7 @@ import pytest
 import responses
 
 from ansible_collections.dataarts.fabric.tests.unit.plugins.clients import make_client
-from ansible_collections.dataarts.fabric.plugins.module_utils._http import transport
+from ansible_collections.dataarts.fabric.plugins.module_utils._http import body
 from ansible_collections.dataarts.fabric.plugins.module_utils._http.identity import AkSkIdentity, TokenIdentity
 from ansible_collections.dataarts.fabric.plugins.module_utils._config.loader import load_config
 from ansible_collections.dataarts.fabric.plugins.module_utils._errors import FabricError
@@ -226,7 +226,7 @@ def test_a_host_that_accepts_no_connection_fails_after_connect_timeout():
 
 def test_an_oversized_body_is_refused():
     with responses.RequestsMock() as mock:
-        mock.add(responses.GET, 'https://fabric.example.test' + PATH, body=b' ' * (transport.MAX_BODY_BYTES + 1))
+        mock.add(responses.GET, 'https://fabric.example.test' + PATH, body=b' ' * (body.MAX_BODY_BYTES + 1))
         with make_client('https://fabric.example.test', TokenIdentity('x'), retries=0) as client:
             with pytest.raises(FabricError, match='body larger than 8388608 bytes'):
                 client.get_json(PATH)
