@@ -16,6 +16,8 @@
 4. Runs the task examples of each source as one play (all of them in one ansible-playbook run), each task in a
    block whose rescue records its failure, and each play example as its own ansible-playbook run, a few at a
    time. Their JUnit files go to WORK_DIR/junit-examples: an example that must fail is not a failed test.
+   Examples that change the world (they use a module of WRITING_MODULES: the task examples of their source, or
+   their playbook) run afterwards, one source or playbook at a time, each on the world built afresh.
    Rulebooks are not run here: their claim names the test that runs them.
 5. Writes WORK_DIR/claims.yml: one assert per example, the test cases (runme.sh runs it).
 """
@@ -62,6 +64,8 @@ CONNECTION_ENV = {'HUAWEICLOUD_SDK_AK': 'EMULATORAK', 'HUAWEICLOUD_SDK_SK': 'EMU
 RUN_TIMEOUT = 600
 PARALLEL_RUNS = 3
 CLAIM_KEYS = {'outcome', 'that', 'failure', 'output', 'run_by'}
+# Modules that close or create sessions: their examples never run beside the examples that read the world.
+WRITING_MODULES = {'dataarts.fabric.fabric_session'}
 
 
 def to_emulator(node: t.Any) -> t.Any:
@@ -103,6 +107,15 @@ def _names_set(task: t.Any) -> list[str]:
     return names
 
 
+def writes(node: t.Any) -> bool:
+    """Whether an example (a task, its blocks, or plays) calls a module of WRITING_MODULES."""
+    if isinstance(node, dict):
+        return any(key in WRITING_MODULES or writes(value) for key, value in node.items())
+    if isinstance(node, list):
+        return any(writes(value) for value in node)
+    return False
+
+
 def _control(url: str, method: str, path: str, body: t.Any = None) -> t.Any:
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url + '/_emulator' + path, data=data, method=method,
@@ -112,7 +125,10 @@ def _control(url: str, method: str, path: str, body: t.Any = None) -> t.Any:
         return json.loads(response.read() or b'null')
 
 
-def build_world(url: str) -> None:
+def build_world(url: str, fresh: bool = False) -> None:
+    """The world of the examples; ``fresh``: the emulator's seeded data back first (what examples changed undone)."""
+    if fresh:
+        _control(url, 'POST', '/reset')
     sessions = EXTRA_SESSIONS + _control(url, 'GET', '/workspaces/ws-demo')['sessions']
     for workspace_id in WORLD:
         _control(url, 'PUT', '/workspaces/' + workspace_id, {'sessions': sessions})
@@ -178,7 +194,9 @@ class Runner:
         """The task examples of one source as one play, each in a block whose rescue records its failure; its
         last task writes what each did, and the variables they set, to tasks-NUMBER.json."""
         names: list[str] = []
-        tasks = []
+        # set_fact outlives its play: what an earlier play's examples recorded must not show up as this one's
+        tasks: list[dict[str, t.Any]] = [{'name': 'Nothing recorded yet', 'ansible.builtin.set_fact': {
+            'examples_outcome': '{{ {} }}', 'examples_failure': '{{ {} }}'}}]
         for index, example in enumerate(examples):
             task = to_emulator(example.body)
             if 'block' not in task and 'register' not in task:
@@ -196,16 +214,16 @@ class Runner:
         return {'name': 'The examples of %s' % examples[0].source, 'hosts': 'localhost', 'gather_facts': False,
                 'vars': variables, 'tasks': tasks}
 
-    def tasks(self, groups: list[list[Example]]) -> list[dict[str, t.Any]]:
-        """Every task example, in one ansible-playbook run; what each group's examples did."""
-        code, output = self.playbook('tasks', [self.tasks_play(number, group) for number, group in enumerate(groups)])
-        done = []
-        for number, group in enumerate(groups):
+    def tasks(self, name: str, groups: list[tuple[int, list[Example]]]) -> dict[int, dict[str, t.Any]]:
+        """The task examples of these (numbered) groups, in one ansible-playbook run; what each group's did."""
+        code, output = self.playbook(name, [self.tasks_play(number, group) for number, group in groups])
+        done = {}
+        for number, group in groups:
             path = self.work / ('tasks-%d.json' % number)
             if code != 0 or not path.is_file():
                 sys.stdout.write(output[-6000:])
                 raise ExampleError('the play of the examples of %s failed outside the examples' % group[0].source)
-            done.append(json.loads(path.read_text(encoding='utf-8')))
+            done[number] = json.loads(path.read_text(encoding='utf-8'))
         return done
 
     def play(self, number: int, example: Example) -> tuple[str, str]:
@@ -283,22 +301,32 @@ def main(argv: list[str]) -> int:
         problems = check_coverage(examples, claims)
         if problems:
             raise ExampleError('the examples and claims.yml do not match:\n  %s' % '\n  '.join(problems))
-        build_world(url)
+        build_world(url, fresh=True)
         runner = Runner(url, work, inventory, yaml.safe_load((HERE / 'example_vars.yml').read_text(encoding='utf-8')))
         sources = sorted({example.source for example in examples if example.kind == 'tasks'})
         groups = [[example for example in examples if example.source == source and example.kind == 'tasks']
                   for source in sources]
         plays = [example for example in examples if example.kind == 'play']
-        # The examples only read the emulator's world: the runs may overlap.
+        writing_groups = {number for number, group in enumerate(groups) if any(writes(e.body) for e in group)}
+        writing_plays = {number for number, example in enumerate(plays) if writes(example.body)}
+        # The examples that only read the emulator's world may overlap; each that changes it runs alone afterwards.
         with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:
-            tasks_run = pool.submit(runner.tasks, groups)
-            play_runs = [pool.submit(runner.play, number, example) for number, example in enumerate(plays)]
+            tasks_run = pool.submit(runner.tasks, 'tasks', [(number, group) for number, group in enumerate(groups)
+                                                            if number not in writing_groups])
+            play_runs = {number: pool.submit(runner.play, number, example) for number, example in enumerate(plays)
+                         if number not in writing_plays}
             done = tasks_run.result()
-            state: dict[str, t.Any] = {'tasks': done, 'plays': []}
-            checks = task_checks(groups, done, claims)
-            for number, (example, run) in enumerate(zip(plays, play_runs)):
-                checks.append(play_check(number, example, claims[example.source][example.key], *run.result(),
-                                         state=state))
+            ran = {number: run.result() for number, run in play_runs.items()}
+        for number in sorted(writing_groups):
+            build_world(url, fresh=True)
+            done.update(runner.tasks('tasks-writing-%d' % number, [(number, groups[number])]))
+        for number in sorted(writing_plays):
+            build_world(url, fresh=True)
+            ran[number] = runner.play(number, plays[number])
+        state: dict[str, t.Any] = {'tasks': [done[number] for number in range(len(groups))], 'plays': []}
+        checks = task_checks(groups, state['tasks'], claims)
+        for number, example in enumerate(plays):
+            checks.append(play_check(number, example, claims[example.source][example.key], *ran[number], state=state))
     except ExampleError as exc:
         sys.stderr.write('fabric_examples: %s\n' % exc)
         return 1
