@@ -65,7 +65,7 @@ options:
       - With O(state=absent), close only sessions created at least this long ago, by their C(create_time) and the
         clock of the host that runs the task.
       - A whole number of seconds, or a whole number followed by V(s), V(m), V(h), V(d) or V(w), as the C(age)
-        option of M(ansible.builtin.find). V(1800) and V(30m) are the same.
+        option of C(ansible.builtin.find). V(1800) and V(30m) are the same.
       - A session whose C(create_time) cannot be read is never closed for its age, and a warning names it.
     type: raw
   lake_formation_config:

@@ -61,7 +61,7 @@ QUERY_OPTIONS = (
         ('Only return sessions created at least this long ago, by their C(create_time) and the clock of the host'
          ' that runs the task.',
          'A whole number of seconds, or a whole number followed by V(s), V(m), V(h), V(d) or V(w) (seconds,'
-         ' minutes, hours, days, weeks) as the C(age) option of M(ansible.builtin.find): V(1800) and V(30m) are the'
+         ' minutes, hours, days, weeks) as the C(age) option of C(ansible.builtin.find): V(1800) and V(30m) are the'
          ' same. V(0) selects every session created up to now.',
          'The API cannot filter by age: every session that matches the other filters is listed, then those old'
          ' enough are kept (O(max_results) counts those kept).',
