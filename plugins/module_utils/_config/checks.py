@@ -181,5 +181,3 @@ def statuses(value: t.Any) -> tuple[str | None, ...]:
             raise FabricError('status must be one or more of %s, got %s%s' % (
                 ', '.join(SESSION_STATUSES), shown(status), did_you_mean(status, SESSION_STATUSES)))
     return tuple(dict.fromkeys(value))
-
-

@@ -283,5 +283,3 @@ class Transport:
                 self.retry_events.append(event)
         if event.status == 429:
             self.in_flight.throttled()
-
-

@@ -140,7 +140,11 @@ def test_a_thread_that_cannot_start_for_a_request_is_said_plainly_and_not_retrie
 
 def test_the_cache_keeps_at_most_its_size_and_closes_what_it_evicts(monkeypatch):
     closed = []
-    monkeypatch.setattr(FabricHttpClient, 'close', lambda client: closed.append(client))
+
+    def record(client):
+        closed.append(client)
+
+    monkeypatch.setattr(FabricHttpClient, 'close', record)
     cache = ClientCache('test')
     made = [cache.get(make_connection(ENDPOINT, timeout=1 + index)) for index in range(CLIENTS_MAX + 6)]
     assert len(cache._clients) == CLIENTS_MAX and closed == made[:6]  # the least recently used, closed

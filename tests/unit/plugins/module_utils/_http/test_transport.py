@@ -183,7 +183,7 @@ def test_a_refused_token_names_where_it_came_from_and_that_tokens_expire(emu, mo
         with pytest.raises(FabricError) as caught:
             client.get_json(PATH, QUERY)
     assert caught.value.status == 401
-    assert str(caught.value).split('; error_code')[0].endswith(
+    assert str(caught.value).split('; error_code', maxsplit=1)[0].endswith(
         ' -- the API refused auth_token (from the environment variable HW_AUTH_TOKEN): IAM tokens are valid for 24'
         ' hours; get a new one (or let the collection get them with username and password)')
     assert 'a-stale-token' not in str(caught.value)
