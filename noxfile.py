@@ -4,9 +4,9 @@
 """nox sessions of the dataarts.fabric collection; hacking/README.md says what runs where and why.
 
 antsibull-nox.toml configures the sessions antsibull-nox provides (ansible-lint, docs-check, extra-checks,
-lint with mypy, build-import-check with galaxy-importer). The sessions below are what antsibull-nox cannot do on a machine
-without a container engine: ansible-test with ``--venv`` per ansible-core line, and the release, AWX and
-docsite checks. `make test` runs them all through hacking/run_tests.py; one by hand: ``nox -s NAME``.
+lint with mypy, build-import-check with galaxy-importer). The sessions below are what antsibull-nox cannot do
+on a machine without a container engine: ansible-test with ``--venv`` per ansible-core line, and the release,
+AWX and docsite checks. `make test` runs them all through hacking/run_tests.py; one by hand: ``nox -s NAME``.
 """
 
 from __future__ import annotations
