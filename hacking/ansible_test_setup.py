@@ -11,6 +11,7 @@ from the installed ansible-test, so the name fits any core. A real downloaded ge
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -32,5 +33,8 @@ def seed_get_pip(ansible_test_dir: Path, cache: Path = Path.home() / '.ansible' 
     cache.mkdir(parents=True, exist_ok=True)
     if not target.exists() or MARKER in target.read_text(encoding='utf-8', errors='replace'):
         if not target.exists() or target.read_bytes() != SHIM.read_bytes():
-            shutil.copyfile(SHIM, target)
+            # Into place whole: the ansible-test of another core line may be reading it right now.
+            temp = target.with_name('.%s.%d' % (target.name, os.getpid()))
+            shutil.copyfile(SHIM, temp)
+            os.replace(temp, target)
     return target

@@ -9,12 +9,17 @@ nox reports a session as passed or failed; `make test` needs test cases and one 
 ``tests: N passed, N failed, N skipped``. So this runs each session on its own (``nox -s NAME``), times it,
 and records a result folder for it under build/test-results: the ansible-test sessions write their junit
 files themselves, every other session counts as one test case. CORES="2.16 2.21" limits the ansible-test
-sessions to those ansible-core lines. The sessions that do not use ansible-test (the event source under
-ansible-rulebook, the lint sessions) run beside the ansible-test sessions unless JOBS=1.
+sessions to those ansible-core lines.
+
+Each step of each core line is a job of its own (``nox -s ansible-test-2.19 -- integration``), and so is each
+session that does not use ansible-test (the event source under ansible-rulebook, the lint sessions). They run
+two at a time (JOBS, default 2: the machine's two cores; JOBS=1 runs one after the other and shows the output
+as it comes), as hacking/schedule.py allows: never two steps of one core line, never two sanity steps.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -27,6 +32,7 @@ from pathlib import Path
 
 import pythons
 import results
+import schedule
 import test_matrix
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,28 +47,32 @@ SESSIONS_WITH_OWN_RESULTS = ('release-checks',)
 # galaxy-importer findings are log lines such as "WARNING: ..." that do not fail the import.
 IMPORTER_FINDING = re.compile(r'^\s*(WARNING|ERROR)\b', re.MULTILINE)
 ALIAS_GROUPS = ('disabled', 'unsupported', 'unstable')
-# JOBS=1 runs every session one after the other; the default runs the sessions that do not use ansible-test
-# beside the ansible-test ones (two streams for two cores).
+# How many jobs run at once; with more than one, a job's output is shown whole when it ends.
 JOBS = int(os.environ.get('JOBS') or 2)
 TIMINGS_LOCK = threading.Lock()
+PRINT_LOCK = threading.Lock()
 CPU_SECONDS: list[float] = []  # of every session run, for the total that `make test` prints
 
 
-def run_session(name: str, posargs: list[str] | None = None, echo: bool = True) -> tuple[int, str]:
-    """``nox -s NAME -- POSARGS``, its output in build/logs/NAME.log (and on stdout when ``echo``)."""
+def run_session(name: str, posargs: list[str] | None = None, echo: str = 'live', log_name: str | None = None
+                ) -> tuple[int, str]:
+    """``nox -s NAME -- POSARGS``, its output in build/logs/LOG_NAME.log.
+
+    ``echo``: 'live' copies the output to stdout as it comes, 'after' all of it at once when the session ends
+    (two sessions at once then do not interleave their lines), 'no' leaves it in the log.
+    """
     LOGS.mkdir(parents=True, exist_ok=True)
-    log = LOGS / ('%s.log' % name)
+    log = LOGS / ('%s.log' % (log_name or name))
     start = time.monotonic()
     command = [sys.executable, '-m', 'nox', '--no-color', '-s', name] + (['--'] + posargs if posargs else [])
     shown = ' '.join(['nox'] + command[3:])
-    print('=== %s%s' % (shown, '' if echo else ' (beside the ansible-test sessions; log: %s)' % log.relative_to(ROOT)),
-          flush=True)
+    say('=== %s%s' % (shown, '' if echo == 'live' else ' (log: %s)' % log.relative_to(ROOT)))
     with open(log, 'w', encoding='utf-8') as handle:
         process = subprocess.Popen(command, cwd=ROOT,
                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True, errors='replace')
         for line in process.stdout:
-            if echo:
+            if echo == 'live':
                 sys.stdout.write(line)
             handle.write(line)
         # wait4, not wait: its resource usage covers the session and every process it waited for, which is the
@@ -74,8 +84,16 @@ def run_session(name: str, posargs: list[str] | None = None, echo: bool = True) 
     with TIMINGS_LOCK, open(RESULTS / 'timings.txt', 'a', encoding='utf-8') as timings:
         CPU_SECONDS.append(cpu)
         timings.write('%-58s %6.0f s  exit %d  (CPU %.0f s)\n' % (' '.join([name] + (posargs or [])), seconds, rc, cpu))
-    print('=== %s: exit %d after %.0f s (CPU %.0f s)' % (name, rc, seconds, cpu), flush=True)
-    return rc, log.read_text(encoding='utf-8', errors='replace')
+    text = log.read_text(encoding='utf-8', errors='replace')
+    ended = '=== %s: exit %d after %.0f s (CPU %.0f s)' % (shown, rc, seconds, cpu)
+    say('%s\n%s' % (text.rstrip('\n'), ended) if echo == 'after' else ended)
+    return rc, text
+
+
+def say(text: str) -> None:
+    """Print whole: lines from two jobs at once never mix."""
+    with PRINT_LOCK:
+        print(text, flush=True)
 
 
 def tail(text: str, lines: int = 60) -> str:
@@ -132,31 +150,36 @@ def ensure_shellcheck() -> None:
     print('shellcheck: %s' % (shutil.which('shellcheck') or 'could not be installed; ansible-test will skip it'))
 
 
-def run_ansible_test_steps(steps: list[str], cores: list[str]) -> None:
-    """One session per core line, each running the steps that line has (the order of test_matrix.STEPS)."""
-    if 'sanity' in steps:
-        ensure_shellcheck()
-        guard_no_ignore_files()
-    if 'integration' in steps:
-        record_targets_left_out()
-    for core in test_matrix.CONTROLLER_PYTHON:
-        core_steps = [step for step in test_matrix.STEPS if step in steps and core in test_matrix.STEPS[step]]
-        if core in cores and core_steps:
-            rc, log = run_session(test_matrix.session_name(core), core_steps)
-            record_ansible_test_session(core_steps, core, rc, log)
+def ansible_test_jobs(steps: list[str], cores: list[str], echo: str) -> list[schedule.Job]:
+    """One job per step and core line: all sanity steps first (they cannot overlap), then the rest."""
+    jobs = []
+    for step in [step for step in ('sanity', 'integration', 'units') if step in steps]:
+        for core in [core for core in test_matrix.CONTROLLER_PYTHON if core in cores]:
+            if core in test_matrix.STEPS[step]:
+                # A core line's steps share its nox venv and ansible-test output folder; sanity steps share
+                # ansible-test's sanity venvs in ~/.ansible/test/venv, which it creates without a lock.
+                needs = {'core-%s' % core} | ({'sanity-venvs'} if step == 'sanity' else set())
+                jobs.append(schedule.Job('%s %s' % (step, core), functools.partial(run_ansible_test, step, core, echo),
+                                         frozenset(needs)))
+    return jobs
 
 
-def run_lint(echo: bool = True) -> None:
-    for name in LINT_SESSIONS:
-        rc, log = run_session(name, echo=echo)
-        if name not in SESSIONS_WITH_OWN_RESULTS or not (RESULTS / 'lint-release' / 'rc').is_file():
-            record_session(name, rc, log)
+def run_ansible_test(step: str, core: str, echo: str) -> None:
+    name = test_matrix.session_name(core)
+    rc, log = run_session(name, [step], echo=echo, log_name='%s-%s' % (name, step))
+    record_ansible_test_session([step], core, rc, log)
 
 
-def run_rulebook_test(echo: bool = True) -> None:
+def run_lint_session(name: str) -> None:
+    rc, log = run_session(name, echo='no')
+    if name not in SESSIONS_WITH_OWN_RESULTS or not (RESULTS / 'lint-release' / 'rc').is_file():
+        record_session(name, rc, log)
+
+
+def run_rulebook_test() -> None:
     """The event source under ansible-rulebook (not ansible-test: it runs in ansible-rulebook's Python)."""
     run_dir = RESULTS / 'integration-eda'
-    rc, log = run_session('eda-rulebook', ['--junit', str(run_dir / 'junit.xml')], echo=echo)
+    rc, log = run_session('eda-rulebook', ['--junit', str(run_dir / 'junit.xml')], echo='no')
     if (run_dir / 'junit.xml').is_file():
         results.write_rc(run_dir, rc)
     else:
@@ -164,15 +187,12 @@ def run_rulebook_test(echo: bool = True) -> None:
         results.write_cases(run_dir, 'integration', [('eda-rulebook', failure, None)], rc)
 
 
-def run_beside(runs: list) -> None:
-    try:
-        for run in runs:
-            run(echo=False)
-    except Exception:  # pylint: disable=broad-exception-caught
-        # A crash of this runner must not pass for success: it becomes a failed test case.
-        failure = traceback.format_exc()
-        print(failure, flush=True)
-        results.write_cases(RESULTS / 'lint-runner', 'lint', [('sessions beside ansible-test', failure, None)], 1)
+def job_crashed(job: schedule.Job, error: Exception) -> None:
+    """A crash of this runner must not pass for success: it becomes a failed test case."""
+    failure = ''.join(traceback.format_exception(type(error), error, error.__traceback__))
+    say(failure)
+    results.write_cases(RESULTS / ('%s-runner' % job.name.replace(' ', '-')), job.name.split()[0],
+                        [(job.name, failure, None)], 1)
 
 
 def main(argv: list[str]) -> int:
@@ -188,26 +208,21 @@ def main(argv: list[str]) -> int:
     for step in steps:
         for stale in RESULTS.glob('%s-*' % step):
             shutil.rmtree(stale)
-    # The sessions that do not run ansible-test: the event source under ansible-rulebook and the lint sessions.
-    others = ([run_rulebook_test] if 'integration' in steps else []) + ([run_lint] if 'lint' in steps else [])
-    ansible_test_steps = [step for step in steps if step != 'lint']
-    beside = None
     if 'sanity' in steps:
         ensure_shellcheck()  # before anything else may run apt-get (the rulebook test installs Java when missing)
-    if JOBS > 1 and others and ansible_test_steps:
-        # Every noxfile.py load links the interpreters into .venv/python-links: done once here, before two nox
-        # processes could race to create the same link.
-        pythons.put_real_pythons_on_path(ROOT / '.venv' / 'python-links')
-        # They share nothing with the ansible-test sessions (their own venvs, ports and build/ folders), and an
-        # ansible-test session keeps about one of the two cores busy: run them beside it, their output in their logs.
-        beside = threading.Thread(target=run_beside, args=(others,), name='beside')
-        beside.start()
-    run_ansible_test_steps(ansible_test_steps, cores)
-    if beside is not None:
-        beside.join()
-    else:
-        for run in others:
-            run()
+        guard_no_ignore_files()
+    if 'integration' in steps:
+        record_targets_left_out()
+    # Every noxfile.py load links the interpreters into .venv/python-links: done once here, before two nox
+    # processes could race to create the same link.
+    pythons.put_real_pythons_on_path(ROOT / '.venv' / 'python-links')
+    jobs = ansible_test_jobs(steps, cores, 'live' if JOBS == 1 else 'after')
+    # The sessions that do not run ansible-test share nothing with the others (their own venvs, ports, folders).
+    if 'integration' in steps:
+        jobs.append(schedule.Job('integration eda-rulebook', run_rulebook_test))
+    if 'lint' in steps:
+        jobs.extend(schedule.Job('lint %s' % name, functools.partial(run_lint_session, name)) for name in LINT_SESSIONS)
+    schedule.run_jobs(jobs, JOBS, job_crashed)
     print('timings (%s):' % ' '.join(steps))
     print((RESULTS / 'timings.txt').read_text(encoding='utf-8'), end='')
     print('%s: %.0f s (CPU %.0f s)' % (' '.join(steps), time.monotonic() - start, sum(CPU_SECONDS)))
