@@ -142,7 +142,7 @@ class FabricEmulator(ListingState):
     # -- state (also the in-process control API) -----------------------------------------------
 
     def reset(self) -> None:
-        """Seeded data back, faults, log, latency and issued tokens cleared."""
+        """Seeded data back; faults, log, latency, issued tokens, endpoints, offsets and lifecycle settings as at start."""
         with self._lock:
             self._store.reset()
             self._endpoints.reset()
