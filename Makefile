@@ -12,7 +12,7 @@ PYTHON312 ?= $(lastword $(sort $(wildcard $(shell pyenv root 2>/dev/null || echo
 # Core lines of the ansible-test sessions (a subset speeds up local work: make sanity CORES=2.16)
 CORES ?=
 export CORES
-# make test runs the sessions that do not use ansible-test beside the ansible-test ones; JOBS=1 runs one at a time
+# make test runs two jobs at a time (hacking/schedule.py); JOBS=1 runs one at a time, its output as it comes
 JOBS ?= 2
 export JOBS
 

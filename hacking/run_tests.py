@@ -71,19 +71,30 @@ def run_session(name: str, posargs: list[str] | None = None, echo: str = 'live',
         process = subprocess.Popen(command, cwd=ROOT,
                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                    text=True, errors='replace')
-        for line in process.stdout:
-            if echo == 'live':
-                sys.stdout.write(line)
-            handle.write(line)
-        # wait4, not wait: its resource usage covers the session and every process it waited for, which is the
-        # CPU time the session cost whatever else shares the machine.
-        _pid, status, usage = os.wait4(process.pid, 0)
-        rc = process.returncode = os.waitstatus_to_exitcode(status)
+        try:
+            for line in process.stdout:
+                if echo == 'live':
+                    sys.stdout.write(line)
+                handle.write(line)
+        except Exception:
+            # This runner failed (say, the log could not be written), not the session: the session still ends
+            # before its core line is handed to the next job.
+            for _line in process.stdout:
+                pass
+            raise
+        finally:
+            # wait4, not wait: its resource usage covers the session and every process it waited for, which is
+            # the CPU time the session cost whatever else shares the machine.
+            _pid, status, usage = os.wait4(process.pid, 0)
+            rc = process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.monotonic() - start
     cpu = usage.ru_utime + usage.ru_stime
-    with TIMINGS_LOCK, open(RESULTS / 'timings.txt', 'a', encoding='utf-8') as timings:
+    with TIMINGS_LOCK:
         CPU_SECONDS.append(cpu)
-        timings.write('%-58s %6.0f s  exit %d  (CPU %.0f s)\n' % (' '.join([name] + (posargs or [])), seconds, rc, cpu))
+        if not name.startswith('ansible-test-'):  # those write a line per ansible-test run themselves
+            with open(RESULTS / 'timings.txt', 'a', encoding='utf-8') as timings:
+                timings.write('%-58s %6.0f s  exit %d  (CPU %.0f s)\n' % (
+                    ' '.join([name] + (posargs or [])), seconds, rc, cpu))
     text = log.read_text(encoding='utf-8', errors='replace')
     ended = '=== %s: exit %d after %.0f s (CPU %.0f s)' % (shown, rc, seconds, cpu)
     say('%s\n%s' % (text.rstrip('\n'), ended) if echo == 'after' else ended)
@@ -171,7 +182,7 @@ def run_ansible_test(step: str, core: str, echo: str) -> None:
 
 
 def run_lint_session(name: str) -> None:
-    rc, log = run_session(name, echo='no')
+    rc, log = run_session(name, echo='live' if JOBS == 1 else 'no')
     if name not in SESSIONS_WITH_OWN_RESULTS or not (RESULTS / 'lint-release' / 'rc').is_file():
         record_session(name, rc, log)
 
@@ -179,7 +190,8 @@ def run_lint_session(name: str) -> None:
 def run_rulebook_test() -> None:
     """The event source under ansible-rulebook (not ansible-test: it runs in ansible-rulebook's Python)."""
     run_dir = RESULTS / 'integration-eda'
-    rc, log = run_session('eda-rulebook', ['--junit', str(run_dir / 'junit.xml')], echo='no')
+    rc, log = run_session('eda-rulebook', ['--junit', str(run_dir / 'junit.xml')],
+                          echo='live' if JOBS == 1 else 'no')
     if (run_dir / 'junit.xml').is_file():
         results.write_rc(run_dir, rc)
     else:
@@ -187,7 +199,7 @@ def run_rulebook_test() -> None:
         results.write_cases(run_dir, 'integration', [('eda-rulebook', failure, None)], rc)
 
 
-def job_crashed(job: schedule.Job, error: Exception) -> None:
+def job_crashed(job: schedule.Job, error: BaseException) -> None:
     """A crash of this runner must not pass for success: it becomes a failed test case."""
     failure = ''.join(traceback.format_exception(type(error), error, error.__traceback__))
     say(failure)

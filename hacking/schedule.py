@@ -7,7 +7,8 @@
 two steps of one core line share its nox venv and its ansible-test output folder, and two sanity steps share
 ansible-test's cache of sanity venvs (~/.ansible/test/venv), which ansible-test fills without a lock. Each job
 names what it needs; a free worker takes the first job, in the order given, whose resources no running job
-holds. A job that raises is handed to ``on_error`` and the others go on.
+holds. A job that raises is handed to ``on_error`` and the others go on; a job that could not be run or
+reported makes ``run_jobs`` raise, so that it cannot pass for a success. Ctrl-C starts no further job.
 """
 
 from __future__ import annotations
@@ -24,15 +25,21 @@ class Job:
     resources: frozenset[str] = frozenset()
 
 
-def run_jobs(jobs: Sequence[Job], workers: int, on_error: Callable[[Job, Exception], None]) -> None:
+class JobsLost(RuntimeError):
+    """Jobs that never ran, or whose failure could not be reported."""
+
+
+def run_jobs(jobs: Sequence[Job], workers: int, on_error: Callable[[Job, BaseException], None]) -> None:
     """Run every job once on at most ``workers`` threads; return when all have ended."""
     pending = list(jobs)
     held: set[str] = set()
+    lost: list[str] = []
+    stopping = False
     changed = threading.Condition()
 
     def take() -> Job | None:
         with changed:
-            while pending:
+            while pending and not stopping:
                 for index, job in enumerate(pending):
                     if not job.resources & held:
                         del pending[index]
@@ -49,16 +56,30 @@ def run_jobs(jobs: Sequence[Job], workers: int, on_error: Callable[[Job, Excepti
                 return
             try:
                 job.run()
-            except Exception as error:  # pylint: disable=broad-exception-caught
-                on_error(job, error)
+            except BaseException as error:  # pylint: disable=broad-exception-caught
+                # SystemExit too: a job's end is reported, never taken for the worker's.
+                try:
+                    on_error(job, error)
+                except Exception:  # pylint: disable=broad-exception-caught
+                    with changed:
+                        lost.append(job.name)
             finally:
                 with changed:
                     held.difference_update(job.resources)
                     changed.notify_all()
 
-    threads = [threading.Thread(target=work, name='jobs-%d' % number)
+    threads = [threading.Thread(target=work, name='jobs-%d' % number, daemon=True)
                for number in range(max(1, min(workers, len(pending))))]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    try:
+        for thread in threads:
+            thread.join()
+    except KeyboardInterrupt:
+        with changed:
+            stopping = True
+            changed.notify_all()
+        raise
+    if lost or pending:
+        raise JobsLost('jobs not run: %s; failures not recorded: %s' % (
+            ', '.join(job.name for job in pending) or 'none', ', '.join(lost) or 'none'))

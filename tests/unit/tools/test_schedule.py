@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
@@ -21,6 +22,24 @@ sys.modules[SPEC.name] = schedule  # dataclasses look their module up there
 SPEC.loader.exec_module(schedule)
 
 WAIT = 30  # seconds: only reached when the scheduler is broken (a test then fails instead of hanging)
+
+
+def run_jobs(jobs, workers, on_error):
+    """schedule.run_jobs in a thread of its own: a scheduler that deadlocks fails the test instead of hanging it."""
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            schedule.run_jobs(jobs, workers, on_error)
+        except BaseException as error:  # pylint: disable=broad-exception-caught
+            raised.append(error)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(WAIT)
+    assert not thread.is_alive(), 'run_jobs did not return'
+    if raised:
+        raise raised[0]
 
 
 class Recorder:
@@ -63,7 +82,7 @@ def test_every_job_runs_once_and_no_two_share_a_resource(specs, workers):
     recorder = Recorder()
     jobs = [recorder.job('j%d' % index, resources, pause, fails)
             for index, (resources, pause, fails) in enumerate(specs)]
-    schedule.run_jobs(jobs, workers, recorder.on_error)
+    run_jobs(jobs, workers, recorder.on_error)
     assert sorted(recorder.ran) == sorted(job.name for job in jobs)
     assert recorder.clashes == []
     assert recorder.most_at_once <= workers
@@ -74,7 +93,7 @@ def test_every_job_runs_once_and_no_two_share_a_resource(specs, workers):
 def test_one_worker_keeps_the_order_given():
     recorder = Recorder()
     jobs = [recorder.job(name, frozenset(), 0.0, False) for name in ('sanity', 'integration', 'units', 'lint')]
-    schedule.run_jobs(jobs, 1, recorder.on_error)
+    run_jobs(jobs, 1, recorder.on_error)
     assert recorder.ran == ['sanity', 'integration', 'units', 'lint']
 
 
@@ -95,7 +114,7 @@ def test_a_free_job_goes_ahead_of_one_that_waits_for_a_resource():
         lint_started.set()
 
     sanity = frozenset({'sanity-venvs'})
-    schedule.run_jobs([schedule.Job('first', first_sanity, sanity), schedule.Job('second', second_sanity, sanity),
+    run_jobs([schedule.Job('first', first_sanity, sanity), schedule.Job('second', second_sanity, sanity),
                        schedule.Job('lint', lint)], 2, lambda job, error: order.append('error %s' % job.name))
     assert order[-1] == 'second sanity'
     assert sorted(order) == ['first sanity', 'lint', 'second sanity']
@@ -109,11 +128,39 @@ def test_a_job_that_raises_frees_its_resources_for_the_next():
         raise OSError('no such file')
 
     core = frozenset({'core-2.21'})
-    schedule.run_jobs([schedule.Job('broken', broken, core), schedule.Job('next', lambda: ran.append('next'), core)],
+    run_jobs([schedule.Job('broken', broken, core), schedule.Job('next', lambda: ran.append('next'), core)],
                       2, lambda job, error: errors.append('%s: %s' % (job.name, error)))
     assert errors == ['broken: no such file']
     assert ran == ['next']
 
 
+def test_a_job_that_exits_is_reported_and_the_others_run():
+    errors: list[str] = []
+    ran: list[str] = []
+
+    def exits() -> None:
+        raise SystemExit(3)
+
+    run_jobs([schedule.Job('exits', exits), schedule.Job('next', lambda: ran.append('next'))], 1,
+             lambda job, error: errors.append('%s: %r' % (job.name, error)))
+    assert errors == ['exits: SystemExit(3)']
+    assert ran == ['next']
+
+
+def test_a_failure_that_cannot_be_recorded_is_not_a_success():
+    """on_error itself fails (say, the results folder cannot be written): run_jobs raises, naming the job."""
+    ran: list[str] = []
+
+    def broken() -> None:
+        raise OSError('no such file')
+
+    def on_error(job, error) -> None:
+        raise PermissionError('results folder')
+
+    with pytest.raises(schedule.JobsLost, match='failures not recorded: broken'):
+        run_jobs([schedule.Job('broken', broken), schedule.Job('next', lambda: ran.append('next'))], 1, on_error)
+    assert ran == ['next']
+
+
 def test_no_jobs_returns_at_once():
-    schedule.run_jobs([], 2, lambda job, error: None)
+    run_jobs([], 2, lambda job, error: None)
