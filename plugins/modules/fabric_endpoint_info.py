@@ -47,19 +47,8 @@ options:
     default: 4
 extends_documentation_fragment:
   - dataarts.fabric.connection
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it behaves the same in check mode.
-  diff_mode:
-    support: none
-    description: The module changes nothing, so there is no diff.
-  action_group:
-    support: full
-    membership:
-      - dataarts.fabric.fabric
-    description: Use C(group/dataarts.fabric.fabric) in C(module_defaults) to set the connection options once for
-      every module of the collection.
+  - dataarts.fabric.attributes
+  - dataarts.fabric.attributes.info_module
 seealso:
   - module: dataarts.fabric.fabric_session_info
     description: The sessions of a workspace, filtered by O(dataarts.fabric.fabric_session_info#module:endpoint_name).

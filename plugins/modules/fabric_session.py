@@ -103,6 +103,7 @@ options:
     default: 4
 extends_documentation_fragment:
   - dataarts.fabric.connection
+  - dataarts.fabric.attributes
 notes:
   - >-
     IAM permissions: every state needs C(DataArtsFabric:workspace:list) and C(DataArtsFabric:endpoint:show).
@@ -123,11 +124,6 @@ attributes:
   diff_mode:
     support: full
     description: Shows the status of each session before and after.
-  action_group:
-    support: full
-    membership:
-      - dataarts.fabric.fabric
-    description: C(group/dataarts.fabric.fabric) in C(module_defaults) sets the connection once for every module.
 seealso:
   - module: dataarts.fabric.fabric_session_info
 """

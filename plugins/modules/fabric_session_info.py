@@ -62,20 +62,12 @@ options:
     default: 5
 extends_documentation_fragment:
   - dataarts.fabric.connection
+  - dataarts.fabric.attributes
+  - dataarts.fabric.attributes.info_module
   - dataarts.fabric.session_filters
 attributes:
   check_mode:
-    support: full
     description: The module only reads; it behaves the same in check mode, waits included.
-  diff_mode:
-    support: none
-    description: The module changes nothing, so there is no diff.
-  action_group:
-    support: full
-    membership:
-      - dataarts.fabric.fabric
-    description: Use C(group/dataarts.fabric.fabric) in C(module_defaults) to set the connection options once for
-      every module of the collection.
 seealso:
   - plugin: dataarts.fabric.fabric_sessions
     plugin_type: lookup
