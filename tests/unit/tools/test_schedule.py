@@ -115,7 +115,7 @@ def test_a_free_job_goes_ahead_of_one_that_waits_for_a_resource():
 
     sanity = frozenset({'sanity-venvs'})
     run_jobs([schedule.Job('first', first_sanity, sanity), schedule.Job('second', second_sanity, sanity),
-                       schedule.Job('lint', lint)], 2, lambda job, error: order.append('error %s' % job.name))
+              schedule.Job('lint', lint)], 2, lambda job, error: order.append('error %s' % job.name))
     assert order[-1] == 'second sanity'
     assert sorted(order) == ['first sanity', 'lint', 'second sanity']
 
@@ -129,7 +129,7 @@ def test_a_job_that_raises_frees_its_resources_for_the_next():
 
     core = frozenset({'core-2.21'})
     run_jobs([schedule.Job('broken', broken, core), schedule.Job('next', lambda: ran.append('next'), core)],
-                      2, lambda job, error: errors.append('%s: %s' % (job.name, error)))
+             2, lambda job, error: errors.append('%s: %s' % (job.name, error)))
     assert errors == ['broken: no such file']
     assert ran == ['next']
 
